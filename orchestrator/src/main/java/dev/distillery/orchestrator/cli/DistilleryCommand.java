@@ -1,0 +1,22 @@
+package dev.distillery.orchestrator.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code distillery} command line: the top of every sub-command.
+ *
+ * <pre>distillery --help</pre>
+ */
+@TopCommand
+@Command(name = "distillery",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "LLM post-training in Java: synthetic data, judges, SFT/DPO on local hardware.",
+        subcommands = {DatasetCommand.class},
+        footer = {"", "Examples:",
+                "  distillery dataset stats data/train.jsonl",
+                "  distillery dataset convert alpaca.jsonl --to trl-messages -o sft/",
+                "", "Every command has --help with examples."})
+public class DistilleryCommand {
+}
