@@ -1,13 +1,17 @@
 package dev.distillery.datasets.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** An ordered list of chat {@link Message}s. */
+@JsonDeserialize(using = JsonDeserializer.None.class)
 public record Conversation(List<Message> messages) implements Content {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -35,6 +39,7 @@ public record Conversation(List<Message> messages) implements Content {
         return true;
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return messages.isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.distillery.datasets.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ public record Message(Role role, String content, String name, @JsonProperty("too
     }
 
     /** Plain text turns carry nothing but role and content; only those convert to formats without tool support. */
+    @JsonIgnore
     public boolean isPlainText() {
         return name == null && toolCalls == null;
     }

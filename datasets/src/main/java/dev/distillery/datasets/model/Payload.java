@@ -44,6 +44,13 @@ public sealed interface Payload {
             Objects.requireNonNull(text, "text");
         }
 
+        /** Here {@code text} is the data itself, so it is serialised despite the interface's ignore. */
+        @JsonIgnore(false)
+        @Override
+        public String text() {
+            return text;
+        }
+
         @Override
         public String type() {
             return TYPE;
