@@ -17,11 +17,14 @@ public final class JsonErrors {
     }
 
     public static FieldException toFieldException(JsonProcessingException e) {
+        String original = e.getOriginalMessage();
+        if (original != null && original.contains("Invalid UTF-8")) {
+            String path = e instanceof JsonMappingException m ? path(m.getPath()) : null;
+            return new FieldException(path == null || path.isEmpty() ? null : path,
+                    "not valid UTF-8 (" + firstLine(original) + "); save the file as UTF-8");
+        }
         if (e instanceof JsonParseException p) {
             String msg = p.getOriginalMessage();
-            if (msg != null && msg.contains("Invalid UTF-8")) {
-                return new FieldException(null, "not valid UTF-8 (" + msg + ")");
-            }
             long column = p.getLocation() == null ? -1 : p.getLocation().getColumnNr();
             return new FieldException(null, "not valid JSON" + (column > 0 ? " at column " + column : "") + ": " + msg);
         }
