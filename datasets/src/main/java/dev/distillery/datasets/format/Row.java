@@ -17,9 +17,19 @@ final class Row {
 
     private final ObjectNode node;
     private final Set<String> taken = new HashSet<>();
+    private final ObjectNode kept;
 
     Row(ObjectNode node) {
         this.node = node;
+        this.kept = node.objectNode();
+    }
+
+    /**
+     * Keeps a value as a source field although its key was taken: for a modelled object with unmodelled members
+     * inside, such as OpenAI DPO's {@code input.tools}.
+     */
+    void keep(String key, JsonNode value) {
+        kept.set(key, value);
     }
 
     /** The value without claiming it (null when absent). */
@@ -64,6 +74,7 @@ final class Row {
             Map.Entry<String, JsonNode> e = it.next();
             if (!taken.contains(e.getKey())) rest.set(e.getKey(), e.getValue().deepCopy());
         }
+        rest.setAll(kept);
         return rest;
     }
 }
