@@ -1,0 +1,155 @@
+package dev.distillery.datasets.format;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * The registry of {@link RecordFormat}s: the built-ins plus any a plugin registers through
+ * {@code META-INF/services/dev.distillery.datasets.format.RecordFormat}.
+ *
+ * <pre>{@code
+ * RecordFormat f = Formats.byName("trl-dpo");
+ * RecordFormat guessed = Formats.detect(firstRows);
+ * }</pre>
+ */
+public final class Formats {
+
+    private Formats() {
+    }
+
+    /** Loaded once: formats are stateless, and plugins are on the class path from the start. */
+    private static final class Registry {
+        static final Map<String, RecordFormat> BY_NAME = load();
+    }
+
+    /** Every known format, built-ins first, in registration order (which also breaks detection ties). */
+    public static List<RecordFormat> all() {
+        return List.copyOf(Registry.BY_NAME.values());
+    }
+
+    /**
+     * The format called {@code name}.
+     *
+     * @throws IllegalArgumentException for an unknown name, with the closest known name and the full list
+     */
+    public static RecordFormat byName(String name) {
+        RecordFormat f = name == null ? null : Registry.BY_NAME.get(name);
+        if (f != null) return f;
+        StringBuilder msg = new StringBuilder("unknown format '").append(name).append("'");
+        String closest = closest(name, Registry.BY_NAME.keySet());
+        if (closest != null) msg.append("; did you mean '").append(closest).append("'?");
+        msg.append(" Known formats: ").append(String.join(", ", Registry.BY_NAME.keySet()));
+        throw new IllegalArgumentException(msg.toString());
+    }
+
+    /**
+     * The format that best explains {@code sampleRows}: the one matching the most rows, then the highest total
+     * {@link RecordFormat#match} score, then registration order.
+     *
+     * @throws IllegalArgumentException when no format matches any row, showing the first row's keys
+     */
+    public static RecordFormat detect(List<ObjectNode> sampleRows) {
+        if (sampleRows == null || sampleRows.isEmpty()) {
+            throw new IllegalArgumentException("cannot detect the format of an empty input; name it with --format. "
+                    + "Known formats: " + String.join(", ", Registry.BY_NAME.keySet()));
+        }
+        RecordFormat best = null;
+        int bestRows = 0;
+        long bestScore = 0;
+        for (RecordFormat f : Registry.BY_NAME.values()) {
+            int rows = 0;
+            long score = 0;
+            for (ObjectNode row : sampleRows) {
+                int s = f.match(row);
+                if (s > 0) {
+                    rows++;
+                    score += s;
+                }
+            }
+            if (rows > bestRows || (rows == bestRows && score > bestScore)) {
+                best = f;
+                bestRows = rows;
+                bestScore = score;
+            }
+        }
+        if (best == null) {
+            List<String> keys = new ArrayList<>();
+            sampleRows.get(0).fieldNames().forEachRemaining(keys::add);
+            throw new IllegalArgumentException("cannot tell the format: the first row has keys " + keys
+                    + " and no known format matches; name it with --format. Known formats:\n"
+                    + Registry.BY_NAME.values().stream().map(f -> "  " + f.name() + ": " + f.description())
+                    .collect(Collectors.joining("\n")));
+        }
+        return best;
+    }
+
+    private static Map<String, RecordFormat> load() {
+        Map<String, RecordFormat> byName = new LinkedHashMap<>();
+        // The context loader sees plugins in containers; the interface's own loader always sees the built-ins.
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null) addAll(byName, ServiceLoader.load(RecordFormat.class, context));
+        addAll(byName, ServiceLoader.load(RecordFormat.class, RecordFormat.class.getClassLoader()));
+        return byName;
+    }
+
+    private static void addAll(Map<String, RecordFormat> byName, ServiceLoader<RecordFormat> loader) {
+        for (Iterator<RecordFormat> it = loader.iterator(); ; ) {
+            RecordFormat f;
+            try {
+                if (!it.hasNext()) break;
+                f = it.next();
+            } catch (ServiceConfigurationError e) {
+                // A broken plugin must not take the built-ins down with it; the fallback loader still runs.
+                System.err.println("warning: skipping a record format that failed to load: " + e.getMessage());
+                continue;
+            }
+            RecordFormat existing = byName.putIfAbsent(f.name(), f);
+            if (existing != null && existing.getClass() != f.getClass()
+                    && !existing.getClass().getName().equals(f.getClass().getName())) {
+                throw new IllegalStateException("two record formats are named '" + f.name() + "': "
+                        + existing.getClass().getName() + " and " + f.getClass().getName());
+            }
+        }
+    }
+
+    /** The known name within a small edit distance of {@code name}, or null. */
+    static String closest(String name, Iterable<String> known) {
+        if (name == null || name.isEmpty()) return null;
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(name.toLowerCase(), k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitution, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
