@@ -55,7 +55,8 @@ public class StatsCommand implements Callable<Integer> {
                             m.complete() ? "complete" : "NOT closed (writer running or killed)", m.createdBy(),
                             m.createdAt());
                 }
-                out.print(stats.render());
+                String table = stats.render();
+                out.print(table.endsWith("\n") ? table : table + "\n");
                 in.reportSkipped(out);
             }
             out.flush();
