@@ -47,7 +47,9 @@ public final class ExactDedup {
         Hash128Set seen = new Hash128Set();
         List<DedupReport.Duplicate> examples = new ArrayList<>();
         // Kept ids are only needed to name the kept side of an example; once the examples are full they are dropped.
-        List<String>[] keptIds = new List[]{maxExamples > 0 ? new ArrayList<>() : null};
+        var state = new Object() {
+            List<String> keptIds = maxExamples > 0 ? new ArrayList<>() : null;
+        };
         long[] counts = new long[3]; // read, kept, removed
         Batches.run(source, batchSize, r -> keyOf(key.of(r)), (record, h) -> {
             counts[0]++;
@@ -55,16 +57,16 @@ public final class ExactDedup {
             int first = seen.putIfAbsent(h[0], h[1], ordinal);
             if (first < 0) {
                 counts[1]++;
-                if (keptIds[0] != null) {
-                    keptIds[0].add(record.id());
+                if (state.keptIds != null) {
+                    state.keptIds.add(record.id());
                 }
                 kept.write(record);
             } else {
                 counts[2]++;
-                if (keptIds[0] != null) {
-                    examples.add(new DedupReport.Duplicate(record.id(), keptIds[0].get(first), 1.0));
+                if (state.keptIds != null) {
+                    examples.add(new DedupReport.Duplicate(record.id(), state.keptIds.get(first), 1.0));
                     if (examples.size() >= maxExamples) {
-                        keptIds[0] = null;
+                        state.keptIds = null;
                     }
                 }
                 removed.write(record);
