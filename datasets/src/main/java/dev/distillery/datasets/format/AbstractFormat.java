@@ -8,7 +8,6 @@ import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.RecordIds;
 import dev.distillery.datasets.model.SourceFields;
 
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -91,8 +90,7 @@ abstract class AbstractFormat implements RecordFormat {
     /** Puts this format's own unmodelled fields back; a key the payload already wrote wins and the clash is noted. */
     void writeSourceFields(ObjectNode out, ObjectNode fields, Set<String> notes) {
         Set<String> handled = handledSourceKeys();
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : fields.properties()) {
             if (handled.contains(e.getKey())) continue;
             if (out.has(e.getKey())) {
                 notes.add("source fields that clash with written fields");

@@ -108,7 +108,8 @@ public final class Formats {
                 f = it.next();
             } catch (ServiceConfigurationError e) {
                 // A broken plugin must not take the built-ins down with it; the fallback loader still runs.
-                System.err.println("warning: skipping a record format that failed to load: " + e.getMessage());
+                System.getLogger(Formats.class.getName()).log(System.Logger.Level.WARNING,
+                        "skipping a record format that failed to load: " + e.getMessage());
                 continue;
             }
             RecordFormat existing = byName.putIfAbsent(f.name(), f);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.Role;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,8 +53,7 @@ public final class OpenAiChatFormat extends AbstractFormat {
 
     /** Writes the fields OpenAI accepts and notes the rest, which its validator would reject. */
     static void writeAccepted(ObjectNode out, ObjectNode fields, Set<String> accepted, Set<String> notes) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : fields.properties()) {
             if (accepted.contains(e.getKey()) && !out.has(e.getKey())) {
                 out.set(e.getKey(), e.getValue().deepCopy());
             } else {

@@ -10,7 +10,6 @@ import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.PlainText;
 import dev.distillery.datasets.model.Role;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -87,9 +86,9 @@ public final class OpenAiDpoFormat extends AbstractFormat {
 
     @Override
     void writeSourceFields(ObjectNode out, ObjectNode fields, Set<String> notes) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-            // input was merged by encodePayload; any other top-level key would fail OpenAI's validation.
-            if (!it.next().getKey().equals("input")) notes.add("fields OpenAI's validator rejects");
+        // input was merged by encodePayload; any other top-level key would fail OpenAI's validation.
+        for (Map.Entry<String, JsonNode> e : fields.properties()) {
+            if (!e.getKey().equals("input")) notes.add("fields OpenAI's validator rejects");
         }
     }
 }

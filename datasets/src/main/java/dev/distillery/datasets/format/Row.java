@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.datasets.io.FieldException;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -70,8 +69,7 @@ final class Row {
     /** The fields nobody took, copied. */
     ObjectNode rest() {
         ObjectNode rest = node.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!taken.contains(e.getKey())) rest.set(e.getKey(), e.getValue().deepCopy());
         }
         rest.setAll(kept);

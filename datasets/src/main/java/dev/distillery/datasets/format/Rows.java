@@ -173,7 +173,4 @@ final class Rows {
         };
     }
 
-    static String typeOf(Payload p) {
-        return p.type();
-    }
 }
