@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code distillery dataset convert}: from one training-data format to another. */
@@ -63,9 +62,7 @@ public class ConvertCommand implements Callable<Integer> {
         long unwritable = 0;
         try (InputSession in = new InputSession(input, inputOptions, rejectsPath, err);
              RejectsFile unwritableRejects = new RejectsFile(OutputPaths.beside(output, "unconverted"))) {
-            Datasets.Output sink = Datasets.output(output, to, Datasets.WriteOptions.defaults()
-                    .withMode(outputOptions.mode()).withCreatedBy("distillery dataset convert")
-                    .withInputs(List.of(input.toString())));
+            Datasets.Output sink = Datasets.output(output, to, outputOptions.writeOptions("distillery dataset convert", input));
             boolean ok = false;
             try (RecordIterator it = in.open()) {
                 while (it.hasNext()) {

@@ -80,8 +80,7 @@ public class DecontaminateCommand implements Callable<Integer> {
         try (InputSession in = new InputSession(input, inputOptions, OutputPaths.beside(output, "rejects"),
                 spec.commandLine().getErr())) {
             String format = to != null ? to : in.input().format().name();
-            var options = Datasets.WriteOptions.defaults().withMode(outputOptions.mode())
-                    .withCreatedBy("distillery dataset decontaminate").withInputs(List.of(input.toString()));
+            var options = outputOptions.writeOptions("distillery dataset decontaminate", input);
             DecontaminationReport report;
             try (Datasets.Output kept = Datasets.output(output, format, options);
                  RecordSink gone = removed == null ? RecordSink.discard() : Datasets.output(removed, format, options)) {

@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code distillery dataset dedup}: exact or near-duplicate removal. */
@@ -77,8 +76,7 @@ public class DedupCommand implements Callable<Integer> {
         try (InputSession in = new InputSession(input, inputOptions, OutputPaths.beside(output, "rejects"),
                 spec.commandLine().getErr())) {
             String format = to != null ? to : in.input().format().name();
-            var options = Datasets.WriteOptions.defaults().withMode(outputOptions.mode())
-                    .withCreatedBy("distillery dataset dedup --mode " + mode).withInputs(List.of(input.toString()));
+            var options = outputOptions.writeOptions("distillery dataset dedup --mode " + mode, input);
             DedupReport report;
             String how;
             try (Datasets.Output kept = Datasets.output(output, format, options);

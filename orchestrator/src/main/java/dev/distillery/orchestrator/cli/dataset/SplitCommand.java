@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -79,8 +78,7 @@ public class SplitCommand implements Callable<Integer> {
                 spec.commandLine().getErr())) {
             String format = to != null ? to : in.input().format().name();
             boolean asDatasets = Files.isDirectory(input);
-            var options = Datasets.WriteOptions.defaults().withMode(outputOptions.mode())
-                    .withCreatedBy("distillery dataset split --seed " + seed).withInputs(List.of(input.toString()));
+            var options = outputOptions.writeOptions("distillery dataset split --seed " + seed, input);
             Map<String, Datasets.Output> parts = new LinkedHashMap<>();
             SplitReport report;
             try {
