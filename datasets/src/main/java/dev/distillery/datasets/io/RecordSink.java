@@ -2,7 +2,6 @@ package dev.distillery.datasets.io;
 
 import dev.distillery.datasets.model.DataRecord;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Where records go: a dataset writer, a file in some training format, a list. */
@@ -30,11 +29,14 @@ public interface RecordSink extends AutoCloseable {
 
     /** A sink that drops everything, for results nobody asked to keep. */
     static RecordSink discard() {
-        return into(new ArrayList<>() {
+        return new RecordSink() {
             @Override
-            public boolean add(DataRecord r) {
-                return true;
+            public void write(DataRecord record) {
             }
-        });
+
+            @Override
+            public void close() {
+            }
+        };
     }
 }
