@@ -111,7 +111,11 @@ public final class Datasets {
         LossReport loss = new LossReport();
         RecordEncoder enc = encoder(f, loss);
         if (isSingleFile(path)) {
-            boolean overwrite = options.mode() != DatasetWriter.WriteMode.CREATE;
+            if (options.mode() == DatasetWriter.WriteMode.APPEND) {
+                throw new DatasetException(path + ": appending works on dataset directories only; a single-file "
+                        + "output is written whole (use --overwrite to replace it, or a directory output).");
+            }
+            boolean overwrite = options.mode() == DatasetWriter.WriteMode.OVERWRITE;
             return new Output(path, f, loss, new JsonlFileWriter(path, enc, overwrite));
         }
         DatasetWriter w = DatasetWriter.builder(path).format(f.name(), enc, decoder(f)).mode(options.mode())
@@ -194,13 +198,24 @@ public final class Datasets {
         }
     }
 
-    /** An opened output; closing it publishes the file or completes the dataset's manifest. */
+    /**
+     * An opened output. Nothing is published until {@link #commit()}: closing an output that was not committed
+     * (because the work failed) removes a single-file output and leaves a dataset directory marked incomplete.
+     *
+     * <pre>{@code
+     * try (Datasets.Output out = Datasets.output(path, "trl-messages", options)) {
+     *     records.forEach(out::write);
+     *     out.commit();
+     * }
+     * }</pre>
+     */
     public static final class Output implements RecordSink {
         private final Path path;
         private final RecordFormat format;
         private final LossReport losses;
         private final RecordSink sink;
         private long written;
+        private boolean finished;
 
         private Output(Path path, RecordFormat format, LossReport losses, RecordSink sink) {
             this.path = path;
@@ -210,12 +225,12 @@ public final class Datasets {
         }
 
         @Override
-        public void write(DataRecord record) {
+        public synchronized void write(DataRecord record) {
             sink.write(record);
             written++;
         }
 
-        public long written() {
+        public synchronized long written() {
             return written;
         }
 
@@ -232,15 +247,21 @@ public final class Datasets {
             return losses;
         }
 
-        /** Gives up: a single file is not published; a dataset keeps what was written, marked complete. */
-        public void abort() {
-            if (sink instanceof JsonlFileWriter f) f.abort();
-            else sink.close();
+        /** Publishes: the single file appears under its name, or the dataset's manifest is completed. */
+        public synchronized void commit() {
+            if (finished) return;
+            finished = true;
+            sink.close();
         }
 
+        /** Without a prior {@link #commit()}, gives up: nothing is published. */
         @Override
-        public void close() {
-            sink.close();
+        public synchronized void close() {
+            if (finished) return;
+            finished = true;
+            if (sink instanceof JsonlFileWriter f) f.abort();
+            else if (sink instanceof DatasetWriter w) w.abandon();
+            else sink.close();
         }
     }
 }

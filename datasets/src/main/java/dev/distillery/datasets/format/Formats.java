@@ -58,7 +58,7 @@ public final class Formats {
      */
     public static RecordFormat detect(List<ObjectNode> sampleRows) {
         if (sampleRows == null || sampleRows.isEmpty()) {
-            throw new IllegalArgumentException("cannot detect the format of an empty input; name it with --format. "
+            throw new IllegalArgumentException("cannot detect the format of an empty input; name it with --from (CLI) or pass the format name. "
                     + "Known formats: " + String.join(", ", Registry.BY_NAME.keySet()));
         }
         RecordFormat best = null;
@@ -84,7 +84,7 @@ public final class Formats {
             List<String> keys = new ArrayList<>();
             sampleRows.get(0).fieldNames().forEachRemaining(keys::add);
             throw new IllegalArgumentException("cannot tell the format: the first row has keys " + keys
-                    + " and no known format matches; name it with --format. Known formats:\n"
+                    + " and no known format matches; name it with --from (CLI) or pass the format name. Known formats:\n"
                     + Registry.BY_NAME.values().stream().map(f -> "  " + f.name() + ": " + f.description())
                     .collect(Collectors.joining("\n")));
         }

@@ -217,6 +217,20 @@ public final class DatasetWriter implements RecordSink {
         return dir;
     }
 
+    /**
+     * Stops writing without declaring the dataset complete: what was written stays readable, and the manifest keeps
+     * saying {@code complete: false}, as after a crash. For a run that failed half-way.
+     */
+    public synchronized void abandon() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (shardOut != null) shardOut.close();
+        } catch (IOException e) {
+            throw new DatasetException(dir + ": close failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Finishes the last shard and writes the complete manifest. */
     @Override
     public synchronized void close() {

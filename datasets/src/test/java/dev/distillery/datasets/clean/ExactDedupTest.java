@@ -18,6 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ExactDedupTest {
 
     @Test
+    void pretokenizedRecordsAreComparedByTheirIds() {
+        List<DataRecord> in = List.of(
+                DataRecord.of(new Payload.Tokens(new int[]{1, 2, 3}, new int[]{-100, 2, 3})).withId("a"),
+                DataRecord.of(new Payload.Tokens(new int[]{1, 2, 4}, new int[]{-100, 2, 4})).withId("b"),
+                DataRecord.of(new Payload.Tokens(new int[]{1, 2, 3}, new int[]{-100, 2, 3})).withId("c"),
+                DataRecord.of(new Payload.Tokens(new int[]{1, 2, 3}, new int[]{-100, -100, 3})).withId("d"));
+        List<DataRecord> kept = new ArrayList<>();
+        DedupReport r = ExactDedup.builder().build().run(RecordSource.of(in), RecordSink.into(kept), RecordSink.discard());
+        assertEquals(List.of("a", "b", "d"), ids(kept), "only the exact repeat of a's ids and labels goes");
+        assertEquals(1, r.removed());
+    }
+
+    @Test
     void removesCopiesThatDifferOnlyInCaseWhitespaceAndPunctuation() {
         List<DataRecord> in = List.of(
                 text("a", "What is the capital of France?"),

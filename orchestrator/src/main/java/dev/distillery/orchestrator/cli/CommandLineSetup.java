@@ -20,7 +20,8 @@ public class CommandLineSetup {
 
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
-        return factory.create().setExecutionExceptionHandler((e, cmd, parsed) -> {
+        // Enum options read the way users type them: --key prompt as well as --key PROMPT.
+        return factory.create().setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof DatasetException || e instanceof IllegalArgumentException
                     || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("distillery: error: " + e.getMessage());

@@ -140,6 +140,10 @@ class DatasetCommandsTest {
         LaunchResult r = launcher.launch("dataset", "dedup", in.toString(), "-o", dedup.toString());
         assertEquals(0, r.exitCode(), r.getErrorOutput());
         assertTrue(r.getOutput().contains("read 5, kept 4, removed 1"), r.getOutput());
+        LaunchResult byPrompt = launcher.launch("dataset", "dedup", in.toString(), "-o", tmp.resolve("p.jsonl").toString(),
+                "--key", "prompt", "--mode", "minhash");
+        assertEquals(0, byPrompt.exitCode(), byPrompt.getErrorOutput());
+        assertTrue(byPrompt.getOutput().contains("read 5, kept 4, removed 1 near-duplicates"), byPrompt.getOutput());
 
         Path clean = tmp.resolve("clean.jsonl");
         r = launcher.launch("dataset", "decontaminate", dedup.toString(), "--against", evalFile.toString(),

@@ -62,9 +62,8 @@ public class ConvertCommand implements Callable<Integer> {
         long unwritable = 0;
         try (InputSession in = new InputSession(input, inputOptions, rejectsPath, err);
              RejectsFile unwritableRejects = new RejectsFile(OutputPaths.beside(output, "unconverted"))) {
-            Datasets.Output sink = Datasets.output(output, to, outputOptions.writeOptions("distillery dataset convert", input));
-            boolean ok = false;
-            try (RecordIterator it = in.open()) {
+            try (Datasets.Output sink = Datasets.output(output, to, outputOptions.writeOptions("distillery dataset convert", input));
+                 RecordIterator it = in.open()) {
                 while (it.hasNext()) {
                     DataRecord r = it.next();
                     read++;
@@ -80,14 +79,11 @@ public class ConvertCommand implements Callable<Integer> {
                                 Json.string(r));
                     }
                 }
-                ok = true;
-            } finally {
-                if (ok) sink.close();
-                else sink.abort();
+                sink.commit();
+                out.printf("converted %,d of %,d records: %s (%s) -> %s (%s)%n", sink.written(), read, input,
+                        in.input().format().name(), output, to);
+                for (String line : sink.losses().lines()) out.println("note: " + line);
             }
-            out.printf("converted %,d of %,d records: %s (%s) -> %s (%s)%n", sink.written(), read, input,
-                    in.input().format().name(), output, to);
-            for (String line : sink.losses().lines()) out.println("note: " + line);
             if (unwritable > 0) {
                 out.printf("set aside %,d record(s) that %s cannot represent -> %s%n", unwritable, to,
                         unwritableRejects.path());

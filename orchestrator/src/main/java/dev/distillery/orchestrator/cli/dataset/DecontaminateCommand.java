@@ -83,8 +83,10 @@ public class DecontaminateCommand implements Callable<Integer> {
             var options = outputOptions.writeOptions("distillery dataset decontaminate", input);
             DecontaminationReport report;
             try (Datasets.Output kept = Datasets.output(output, format, options);
-                 RecordSink gone = removed == null ? RecordSink.discard() : Datasets.output(removed, format, options)) {
-                report = decontaminator.run(in, kept, gone);
+                 Datasets.Output goneOut = removed == null ? null : Datasets.output(removed, format, options)) {
+                report = decontaminator.run(in, kept, goneOut == null ? RecordSink.discard() : goneOut);
+                kept.commit();
+                if (goneOut != null) goneOut.commit();
                 kept.losses().lines().forEach(l -> out.println("note: " + l));
             }
             Path reportFile = reportPath != null ? reportPath

@@ -80,7 +80,8 @@ public class DedupCommand implements Callable<Integer> {
             DedupReport report;
             String how;
             try (Datasets.Output kept = Datasets.output(output, format, options);
-                 RecordSink gone = removed == null ? RecordSink.discard() : Datasets.output(removed, format, options)) {
+                 Datasets.Output goneOut = removed == null ? null : Datasets.output(removed, format, options)) {
+                RecordSink gone = goneOut == null ? RecordSink.discard() : goneOut;
                 if (mode == Mode.exact) {
                     report = ExactDedup.builder().key(key).build().run(in, kept, gone);
                     how = "exact duplicates of normalised " + key.name().toLowerCase() + " text";
@@ -91,6 +92,8 @@ public class DedupCommand implements Callable<Integer> {
                     how = String.format("near-duplicates, Jaccard >= %.2f on word %d-grams (%d permutations, %s)",
                             threshold, ngram, permutations, dedup.lsh());
                 }
+                kept.commit();
+                if (goneOut != null) goneOut.commit();
                 kept.losses().lines().forEach(l -> out.println("note: " + l));
             }
             out.printf("read %,d, kept %,d, removed %,d %s%n", report.read(), report.kept(), report.removed(), how);

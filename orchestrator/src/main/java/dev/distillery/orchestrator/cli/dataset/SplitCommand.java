@@ -86,6 +86,7 @@ public class SplitCommand implements Callable<Integer> {
                     parts.put(name, Datasets.output(output.resolve(asDatasets ? name : name + ".jsonl"), format, options));
                 }
                 report = splitter.run(in, new LinkedHashMap<String, RecordSink>(parts));
+                parts.values().forEach(Datasets.Output::commit);
             } finally {
                 parts.values().forEach(Datasets.Output::close);
             }
