@@ -487,6 +487,18 @@ public final class TrainingModel {
         Matmul.ab(n, in, r, tmpR2, 0, r, lora, off(a.a()), in, dxOut, 0, in, true);
     }
 
+    /** The name of the first trainable tensor whose gradient holds NaN or infinity, for divergence messages. */
+    public java.util.Optional<String> firstNonFiniteGradient() {
+        float[] g = gradients();
+        List<TensorSlot> slots = mode == Mode.LORA ? loraLayout.tensors() : layout.tensors();
+        for (TensorSlot s : slots) {
+            for (int i = off(s), end = off(s) + (int) s.size(); i < end; i++) {
+                if (!Float.isFinite(g[i])) return java.util.Optional.of(s.name());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static int off(TensorSlot s) {
         return (int) s.offset();
     }

@@ -1,0 +1,31 @@
+package dev.distillery.trainers.training;
+
+/** Receives progress from a training run: the CLI draws a progress bar, the orchestrator streams metrics. */
+public interface TrainingListener {
+
+    /**
+     * One optimizer step is done.
+     *
+     * @param step             optimizer steps completed
+     * @param totalSteps       steps the run will make
+     * @param loss             token-mean loss of the step
+     * @param learningRate     learning rate used
+     * @param gradNorm         global gradient norm before clipping
+     * @param tokens           scored tokens in the step
+     * @param tokensPerSecond  all tokens processed (scored or not) per second, for this step
+     */
+    default void onStep(int step, int totalSteps, double loss, double learningRate, double gradNorm, long tokens,
+                        double tokensPerSecond) {
+    }
+
+    /** An evaluation finished. */
+    default void onEval(int step, double loss, double perplexity) {
+    }
+
+    /** A checkpoint was written. */
+    default void onCheckpoint(int step, java.nio.file.Path dir) {
+    }
+
+    TrainingListener NONE = new TrainingListener() {
+    };
+}
