@@ -155,7 +155,7 @@ public final class Safetensors {
         if (map == null || !map.isObject()) {
             throw new ModelFormatException(index + ": no \"weight_map\" object");
         }
-        Path dir = index.toAbsolutePath().getParent();
+        Path dir = index.toAbsolutePath().normalize().getParent();
         Map<String, List<String>> byShard = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
