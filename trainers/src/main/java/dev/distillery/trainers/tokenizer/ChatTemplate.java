@@ -112,10 +112,18 @@ public final class ChatTemplate {
         List<TemplateError> fatal = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
         if (!fatal.isEmpty()) {
-            throw new IllegalArgumentException("chat template failed: " + fatal.stream().map(TemplateError::getMessage)
+            throw new IllegalArgumentException("chat template failed: " + fatal.stream().map(ChatTemplate::describe)
                     .toList());
         }
         return result.getOutput();
+    }
+
+    /** jinjava wraps exceptions from functions; the template author's message is at the bottom of the chain. */
+    private static String describe(TemplateError error) {
+        Throwable root = error.getException();
+        while (root != null && root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root == null || root.getMessage() == null ? error.getMessage()
+                : error.getMessage() + ": " + root.getMessage();
     }
 
     /** {@code raise_exception(msg)} as transformers provides it: templates use it to reject unsupported input. */

@@ -148,8 +148,9 @@ public record TrainedTokenizer(List<String> vocab, List<String[]> merges, List<S
         root.put("clean_up_tokenization_spaces", false);
         putNullable(root, "eos_token", options.eosToken());
         root.put("errors", "replace");
-        // false: Jlama's byte-level mode comes from the Sequence pre-tokenizer; legacy=true is only for the GPT-2 shape.
-        root.put("legacy", false);
+        // No "legacy" field on purpose. Transformers ignores it for PreTrainedTokenizerFast, but Jlama 0.8.4 reads it
+        // as its byte-level switch: an explicit false turns byte-level mode off (measured: spaces dropped, words
+        // spelled letter by letter), while absent lets Jlama infer it from the Sequence[Split, ByteLevel] shape.
         root.put("model_max_length", options.modelMaxLength());
         putNullable(root, "pad_token", options.padToken());
         root.put("split_special_tokens", false);
