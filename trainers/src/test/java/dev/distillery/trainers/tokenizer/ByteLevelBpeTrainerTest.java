@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -78,6 +79,17 @@ class ByteLevelBpeTrainerTest {
         assertTrue(tok.isSpecial(Fixtures.PADDED - 1));
         assertThrows(IllegalArgumentException.class, () -> new ByteLevelBpeTrainer(
                 ByteLevelBpeTrainer.Options.chatMl(Fixtures.VOCAB).withPadTo(300)).train(Fixtures.corpus()));
+    }
+
+    @Test
+    void mergesMostFrequentPairFirstAndBreaksTiesBySmallerIds() {
+        // Words: "ab" x1, " ab" x2, " cd" x3. Pairs: (a,b) 3, (Ġ,c) 3, (c,d) 3, (Ġ,a) 2.
+        // Tie at 3: smallest left id wins, Ġ (32) before a (97) before c (99).
+        TrainedTokenizer t = new ByteLevelBpeTrainer(ByteLevelBpeTrainer.Options.chatMl(1000))
+                .train(List.of("ab ab ab cd cd cd"));
+        assertEquals(List.of("Ġ c", "a b", "Ġc d", "Ġ ab"), merges(t));
+        assertEquals(List.of("Ġc", "ab", "Ġcd", "Ġab"), t.vocab().subList(256, 260));
+        assertEquals(List.of(258, 259, 259, 257), Arrays.stream(t.tokenizer().encode(" cd ab abab")).boxed().toList());
     }
 
     @Test
