@@ -132,7 +132,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             throw new IllegalArgumentException("continuing_subword_prefix / end_of_word_suffix are not supported");
         }
         Map<String, Integer> vocab = new HashMap<>();
-        model.path("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
+        for (var e : model.path("vocab").properties()) vocab.put(e.getKey(), e.getValue().asInt());
         List<String[]> merges = new ArrayList<>();
         for (JsonNode m : model.path("merges")) {
             if (m.isArray()) {
