@@ -503,12 +503,21 @@ public final class TrainingModel {
         return (int) s.offset();
     }
 
-    /** Logits of one position, for parity checks against Jlama and the float64 reference. */
-    public float[] logitsAt(Batch b, int row, int t) {
-        forward(b);
+    /**
+     * Logits of every position of one row, {@code [seqLen × vocab]}, for parity checks against Jlama and the float64
+     * reference. Runs a forward pass (without dropout).
+     */
+    public float[] logits(Batch b, int row) {
+        boolean was = training;
+        training = false;
+        try {
+            forward(b);
+        } finally {
+            training = was;
+        }
         int C = c.hiddenSize();
-        float[] out = new float[c.vocabSize()];
-        Matmul.abt(1, c.vocabSize(), C, xF, (row * b.seqLen() + t) * C, C, w, off(layout.lmHead()), C, out, 0,
+        float[] out = new float[b.seqLen() * c.vocabSize()];
+        Matmul.abt(b.seqLen(), c.vocabSize(), C, xF, row * b.seqLen() * C, C, w, off(layout.lmHead()), C, out, 0,
                 c.vocabSize(), false);
         return out;
     }

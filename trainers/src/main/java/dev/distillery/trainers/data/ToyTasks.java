@@ -1,0 +1,83 @@
+package dev.distillery.trainers.data;
+
+import dev.distillery.datasets.model.Conversation;
+import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.datasets.model.Message;
+import dev.distillery.datasets.model.Payload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Small verifiable chat tasks that a tiny model can learn in a minute: the data of {@code examples/sft-tiny.yaml} and
+ * of trainer tests that check "the model learns". Not the sandbox's task world, just enough to prove training works.
+ *
+ * <pre>{@code List<DataRecord> train = ToyTasks.generate(ToyTasks.Task.ADD, 2000, 1);}</pre>
+ */
+public final class ToyTasks {
+
+    /** The tasks: each instruction has one correct answer. */
+    public enum Task {
+        /** "12+7=" → "19" */
+        ADD,
+        /** "reverse: abc" → "cba" */
+        REVERSE,
+        /** "upper: abc" → "ABC" */
+        UPPER;
+
+        public static Task parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown toy task '" + s + "', expected add, reverse or upper");
+            }
+        }
+    }
+
+    private ToyTasks() {
+    }
+
+    public static List<DataRecord> generate(Task task, int count, long seed) {
+        Random r = new Random(seed);
+        List<DataRecord> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String[] qa = switch (task) {
+                case ADD -> {
+                    int a = r.nextInt(50), b = r.nextInt(50);
+                    yield new String[]{a + "+" + b + "=", Integer.toString(a + b)};
+                }
+                case REVERSE -> {
+                    String w = word(r);
+                    yield new String[]{"reverse: " + w, new StringBuilder(w).reverse().toString()};
+                }
+                case UPPER -> {
+                    String w = word(r);
+                    yield new String[]{"upper: " + w, w.toUpperCase(Locale.ROOT)};
+                }
+            };
+            out.add(DataRecord.of(new Payload.Chat(Conversation.of(Message.user(qa[0]), Message.assistant(qa[1])))));
+        }
+        return out;
+    }
+
+    /** The expected answer for an instruction of {@code task}, for accuracy checks. */
+    public static String answer(Task task, String instruction) {
+        return switch (task) {
+            case ADD -> {
+                String[] p = instruction.replace("=", "").split("\\+");
+                yield Integer.toString(Integer.parseInt(p[0].trim()) + Integer.parseInt(p[1].trim()));
+            }
+            case REVERSE -> new StringBuilder(instruction.substring("reverse: ".length())).reverse().toString();
+            case UPPER -> instruction.substring("upper: ".length()).toUpperCase(Locale.ROOT);
+        };
+    }
+
+    private static String word(Random r) {
+        int len = 3 + r.nextInt(4);
+        StringBuilder sb = new StringBuilder(len);
+        for (int i = 0; i < len; i++) sb.append((char) ('a' + r.nextInt(26)));
+        return sb.toString();
+    }
+}
