@@ -13,10 +13,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "LLM post-training in Java: synthetic data, judges, SFT/DPO on local hardware.",
-        subcommands = {DatasetCommand.class},
+        subcommands = {DatasetCommand.class, TrainCommand.class, ModelCommand.class},
         footer = {"", "Examples:",
                 "  distillery dataset stats data/train.jsonl",
                 "  distillery dataset convert alpaca.jsonl --to trl-messages -o sft/",
+                "  distillery model init -o models/tiny",
+                "  distillery train examples/sft-tiny.yaml",
                 "", "Every command has --help with examples."})
 public class DistilleryCommand {
 }
