@@ -47,6 +47,7 @@ public class TrainCommand implements Callable<Integer> {
                 r.resumedFrom() > 0 ? " (resumed from step " + r.resumedFrom() + ")" : "", r.finalLoss(),
                 Double.isNaN(r.evalLoss()) ? "" : String.format(", eval loss %.4f (perplexity %.2f)", r.evalLoss(),
                         Math.exp(r.evalLoss())));
+        if (!Double.isNaN(r.evalAccuracy())) out.printf("eval accuracy (greedy, exact match): %.1f%%%n", 100 * r.evalAccuracy());
         out.println("data: " + r.encodeCounts());
         if (r.adapterDir() != null) out.println("adapter -> " + r.adapterDir());
         if (r.modelDir() != null) out.println("model -> " + r.modelDir());

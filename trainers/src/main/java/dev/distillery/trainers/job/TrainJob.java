@@ -65,9 +65,10 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
     /**
      * Evaluation data: a separate file, or a share held out of the training data.
      *
-     * @param split share of the training examples held out (seeded)
+     * @param split    share of the training examples held out (seeded)
+     * @param accuracy also measure greedy exact-match accuracy against the last assistant turn (eval file or toy)
      */
-    public record Eval(String path, String format, Double split, Toy toy) {
+    public record Eval(String path, String format, Double split, Toy toy, Boolean accuracy) {
     }
 
     /** LoRA settings in PEFT's names; {@code init_adapter} starts from an existing PEFT adapter directory. */

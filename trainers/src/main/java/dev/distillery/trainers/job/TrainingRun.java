@@ -20,7 +20,10 @@ import dev.distillery.trainers.model.ModelWeights;
 import dev.distillery.trainers.model.Projection;
 import dev.distillery.trainers.optim.AdamW;
 import dev.distillery.trainers.optim.LearningRateSchedule;
+import dev.distillery.trainers.eval.GreedyAccuracy;
+import dev.distillery.trainers.tokenizer.ChatTemplate;
 import dev.distillery.trainers.tokenizer.SftEncoder;
+import dev.distillery.trainers.tokenizer.Tokenizer;
 import dev.distillery.trainers.training.Checkpoint;
 import dev.distillery.trainers.training.SftTrainer;
 import dev.distillery.trainers.training.TrainingListener;
@@ -61,8 +64,9 @@ public final class TrainingRun {
      * @param adapterDir      the PEFT adapter (LoRA), or null
      * @param modelDir        the full or merged model, or null
      */
-    public record Report(Path output, int steps, double finalLoss, double evalLoss, int examples,
-                         Map<SftEncoder.Status, Integer> encodeCounts, Path adapterDir, Path modelDir, int resumedFrom) {
+    public record Report(Path output, int steps, double finalLoss, double evalLoss, double evalAccuracy,
+                         int examples, Map<SftEncoder.Status, Integer> encodeCounts, Path adapterDir, Path modelDir,
+                         int resumedFrom) {
     }
 
     private TrainingRun() {
@@ -114,6 +118,7 @@ public final class TrainingRun {
         Map<SftEncoder.Status, Integer> counts = new EnumMap<>(SftEncoder.Status.class);
         List<TokenizedExample> train = encode(encoder, trainRecords, counts);
         List<TokenizedExample> eval = new ArrayList<>();
+        List<DataRecord> evalRecords = List.of();
         if (job.eval() != null) {
             if (job.eval().split() != null) {
                 Collections.shuffle(train, new Random(seed));
@@ -121,8 +126,8 @@ public final class TrainingRun {
                 eval.addAll(train.subList(0, n));
                 train = new ArrayList<>(train.subList(n, train.size()));
             } else {
-                eval = encode(encoder, loadRecords(job.eval().path(), job.eval().format(), job.eval().toy()),
-                        new EnumMap<>(SftEncoder.Status.class));
+                evalRecords = loadRecords(job.eval().path(), job.eval().format(), job.eval().toy());
+                eval = encode(encoder, evalRecords, new EnumMap<>(SftEncoder.Status.class));
             }
         }
         if (train.isEmpty()) throw new IllegalArgumentException("no training examples left after encoding: " + counts);
@@ -152,6 +157,15 @@ public final class TrainingRun {
         }
 
         var result = new SftTrainer(model, settings, output).train(train, eval, resume, listener);
+        double accuracy = Double.NaN;
+        if (job.eval() != null && Boolean.TRUE.equals(job.eval().accuracy()) && !evalRecords.isEmpty()) {
+            try {
+                model.setLoraEnabled(true);
+                accuracy = GreedyAccuracy.of(model, Tokenizer.load(modelDir), ChatTemplate.load(modelDir), evalRecords, 16);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
 
         Path adapterDir = null;
         Path outModel = null;
@@ -175,12 +189,13 @@ public final class TrainingRun {
                     .put("final_loss", result.finalLoss()).put("examples", train.size())
                     .put("eval_examples", eval.size()).put("resumed_from", result.resumedFrom());
             if (!Double.isNaN(result.evalLoss())) summary.put("eval_loss", result.evalLoss());
+            if (!Double.isNaN(accuracy)) summary.put("eval_accuracy", accuracy);
             counts.forEach((k, v) -> summary.put("encode_" + k.name().toLowerCase(), v));
             Files.writeString(output.resolve("train_summary.json"), Json.pretty(summary));
         } catch (IOException e) {
             throw new UncheckedIOException(output + ": cannot write outputs: " + e.getMessage(), e);
         }
-        return new Report(output, result.steps(), result.finalLoss(), result.evalLoss(), train.size(), counts,
+        return new Report(output, result.steps(), result.finalLoss(), result.evalLoss(), accuracy, train.size(), counts,
                 adapterDir, outModel, result.resumedFrom());
     }
 
