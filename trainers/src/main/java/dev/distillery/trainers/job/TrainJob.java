@@ -99,7 +99,7 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new IllegalArgumentException(file + ": no such job file");
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(where(file, e) + "field '" + JsonErrors.path(e.getPath())
+            throw new IllegalArgumentException(where(file, e, e.getPropertyName()) + "field '" + JsonErrors.path(e.getPath())
                     + "': unknown field; expected one of " + e.getKnownPropertyIds());
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException(where(file, e) + "field '" + JsonErrors.path(e.getPath()) + "': "
@@ -117,6 +117,27 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
     private static String where(Path file, JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         return file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : "") + ": ";
+    }
+
+    /**
+     * The YAML parser reports where it stopped, often the line after an unknown key; when the key occurs once in the
+     * file, its own line is the better pointer.
+     */
+    private static String where(Path file, JsonProcessingException e, String key) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            var pattern = java.util.regex.Pattern.compile("(^|[\\s{,])" + java.util.regex.Pattern.quote(key) + "\\s*:");
+            int found = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (pattern.matcher(lines.get(i)).find()) {
+                    if (found >= 0) return where(file, e);
+                    found = i;
+                }
+            }
+            return found < 0 ? where(file, e) : file + ":" + (found + 1) + ": ";
+        } catch (IOException io) {
+            return where(file, e);
+        }
     }
 
     private static String firstLine(String s) {
