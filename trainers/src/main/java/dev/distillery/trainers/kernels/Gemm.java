@@ -1,0 +1,266 @@
+package dev.distillery.trainers.kernels;
+
+import static dev.distillery.trainers.kernels.GemmKernels.NR;
+
+import java.util.Objects;
+
+/**
+ * Single-precision matrix multiplication for the trainer, in pure Java on the Vector API. All matrices are row-major
+ * {@code float[]} slices given as (array, offset, leading dimension); the three layouts a trainer needs:
+ * <ul>
+ *   <li>{@link #abt}: C[M,N] (+)= A[M,K] · B[N,K]ᵀ — forward {@code x·Wᵀ} with HF [out,in] weights;</li>
+ *   <li>{@link #ab}: C[M,N] (+)= A[M,K] · B[K,N] — input gradient {@code dy·W};</li>
+ *   <li>{@link #atb}: C[M,N] (+)= A[K,M]ᵀ · B[K,N] — weight gradient {@code dyᵀ·x}.</li>
+ * </ul>
+ * With {@code accumulate} the product is added to C, otherwise C is overwritten (its old contents, NaN included, are
+ * never read).
+ *
+ * <pre>{@code Gemm.abt(tokens, out, in, x, 0, in, w, 0, in, y, 0, out, false);   // y = x·Wᵀ}</pre>
+ *
+ * <h2>Structure</h2>
+ * GotoBLAS/BLIS blocking: N in blocks of {@value #NC}, K in blocks of at most {@value #KC}, M in blocks of
+ * {@link #mc}; a K×N block of B is packed into strips {@code NR = 2·VL} columns wide (one strip, {@code KC·NR}
+ * floats = 16 KiB on AVX2, stays in L1), an M×K block of A into strips of {@code MR} rows (streamed from L2), and a
+ * register-blocked MR×NR micro-kernel runs over them. The layouts share the kernel; only packing differs.
+ * MR is 6 on AVX2 (12 accumulators of 16 ymm registers) and 12 on AVX-512 (24 of 32 zmm registers); see
+ * {@link GemmKernels}. Problems under {@value #SMALL_WORK} multiply-adds, or with fewer rows than a micro-tile
+ * makes worthwhile, take an unpacked vectorised path.
+ *
+ * <h2>Threads</h2>
+ * Large problems are cut across {@link Parallel#shared()} along N when N ≥ M, else along M, in whole micro-tile
+ * strips: splitting N makes every thread pack all of A, splitting M makes every thread pack all of B, so the split
+ * axis is the one whose other operand is smaller. Each element is computed by the same instruction sequence whatever
+ * the split, so results are bit-identical for any thread count. Packing buffers are per thread and reused.
+ *
+ * <h2>JIT: required flags</h2>
+ * C1 cannot compile the large vector kernels, and a JVM can then keep running them un-intrinsified at 1-2 GFLOP/s
+ * instead of ~100. Run with the directives file shipped next to this class (also at {@code trainers/jit-directives.json}):
+ * <pre>{@code -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=trainers/jit-directives.json}</pre>
+ * which excludes {@link GemmKernels} from C1 only. Details and measurements: {@code JIT.md} in this package.
+ */
+public final class Gemm {
+
+    /** Which operand is stored transposed. */
+    public enum Layout {
+        /** C = A[M,K] · B[K,N]. */
+        AB,
+        /** C = A[M,K] · B[N,K]ᵀ. */
+        ABT,
+        /** C = A[K,M]ᵀ · B[K,N]. */
+        ATB
+    }
+
+    /** N block: a multiple of every NR; bounds the packed-B buffer at KC·NC floats (4 MiB). */
+    static final int NC = 4096;
+    /** K block: one B strip (KC·NR floats) must stay in L1 while all A strips of an M block stream past it. */
+    static final int KC = 256;
+    /**
+     * Below this many multiply-adds the packing (plus a parallel fork) costs more than register blocking saves:
+     * e.g. 16x64x64. Measured crossover on AVX2 is around here; the exact value is not critical.
+     */
+    static final long SMALL_WORK = 1L << 16;
+    /** Below this many multiply-adds a problem runs on the calling thread only (a fork costs a few µs). */
+    static final long PARALLEL_WORK = 1L << 18;
+
+    /** Micro-tile rows for the current hardware: see the class comment. */
+    static final int DEFAULT_MR = GemmKernels.VL >= 16 ? 12 : 6;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private Gemm() {
+    }
+
+    /** C[M,N] (+)= A[M,K] · B[N,K]ᵀ on {@link Parallel#shared()}. */
+    public static void abt(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(Layout.ABT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, Parallel.shared());
+    }
+
+    /** C[M,N] (+)= A[M,K] · B[K,N] on {@link Parallel#shared()}. */
+    public static void ab(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(Layout.AB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, Parallel.shared());
+    }
+
+    /** C[M,N] (+)= A[K,M]ᵀ · B[K,N] on {@link Parallel#shared()}. */
+    public static void atb(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(Layout.ATB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, Parallel.shared());
+    }
+
+    /**
+     * The general entry point. Leading dimensions are row strides in floats: A is [M,K] ({@code lda ≥ K}) for AB and
+     * ABT and [K,M] ({@code lda ≥ M}) for ATB; B is [K,N] ({@code ldb ≥ N}) for AB and ATB and [N,K]
+     * ({@code ldb ≥ K}) for ABT; C is [M,N] ({@code ldc ≥ N}). {@code parallel} may be {@code null} for the calling
+     * thread only. C must not overlap A or B.
+     *
+     * @throws IllegalArgumentException on negative sizes or leading dimensions narrower than the row
+     * @throws IndexOutOfBoundsException when a slice does not fit its array (checked before anything is written)
+     */
+    public static void multiply(Layout layout, int m, int n, int k, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+                                Parallel parallel) {
+        multiply(layout, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, DEFAULT_MR, false);
+    }
+
+    /** Package-private: {@code mr} picks the micro-kernel (6 or 12), {@code forceBlocked} skips the small path. */
+    static void multiply(Layout layout, int m, int n, int k, float[] a, int aOff, int lda,
+                         float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+                         Parallel parallel, int mr, boolean forceBlocked) {
+        Objects.requireNonNull(layout, "layout");
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative size: m=" + m + " n=" + n + " k=" + k);
+        }
+        if (mr != 6 && mr != 12) {
+            throw new IllegalArgumentException("mr must be 6 or 12: " + mr);
+        }
+        boolean aT = layout == Layout.ATB;
+        boolean bT = layout == Layout.ABT;
+        checkSlice("A", a, aOff, aT ? k : m, aT ? m : k, lda);
+        checkSlice("B", b, bOff, bT ? n : k, bT ? k : n, ldb);
+        checkSlice("C", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        long work = (long) m * n * k;
+        int threads = parallel == null || work < PARALLEL_WORK ? 1 : parallel.threads();
+
+        if (!forceBlocked && (work < SMALL_WORK || m < mr / 2)) {
+            // Row-parallel: rows are independent, so any split gives the same bits.
+            Parallel.Range rows = (i0, i1) -> {
+                if (bT) {
+                    GemmKernels.smallDot(i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                } else {
+                    GemmKernels.smallAxpy(i0, i1, n, k, a, aOff, lda, aT, b, bOff, ldb, c, cOff, ldc, accumulate);
+                }
+            };
+            if (threads == 1) {
+                rows.run(0, m);
+            } else {
+                parallel.parallelFor(m, rows);
+            }
+            return;
+        }
+
+        if (threads == 1) {
+            blocked(aT, bT, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, mr);
+        } else if (n >= m) {
+            // Split N in whole NR strips: every thread packs all of A (the smaller operand here).
+            int strips = (n + NR - 1) / NR;
+            parallel.parallelFor(strips, (s0, s1) -> blocked(aT, bT, 0, m, s0 * NR, Math.min(n, s1 * NR), k,
+                    a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, mr));
+        } else {
+            int strips = (m + mr - 1) / mr;
+            parallel.parallelFor(strips, (s0, s1) -> blocked(aT, bT, s0 * mr, Math.min(m, s1 * mr), 0, n, k,
+                    a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, mr));
+        }
+    }
+
+    /** M block for a micro-tile height: an A block of mc·KC floats (~144 KiB) sits in L2 next to the B panel. */
+    static int mc(int mr) {
+        return 144; // a multiple of both 6 and 12
+    }
+
+    /** The single-threaded blocked algorithm on rows [i0, i1) and columns [j0, j1) of C. */
+    private static void blocked(boolean aT, boolean bT, int i0, int i1, int j0, int j1, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate, int mr) {
+        // Equal K blocks (e.g. 300 -> 150+150, not 256+44) so no block runs a short, overhead-dominated kernel.
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        int mcMax = Math.min(mc(mr), roundUp(i1 - i0, mr));
+        int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
+        Workspace ws = WORKSPACE.get();
+        float[] ap = ws.a(mcMax * kcMax);
+        float[] bp = ws.b(ncMax * kcMax);
+        float[] tile = ws.tile;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                boolean add = accumulate || pc > 0;
+                GemmKernels.packB(b, bOff, ldb, bT, jc, nc, pc, kc, bp);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    GemmKernels.packA(a, aOff, lda, aT, ic, mc, pc, kc, mr, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = jr * kc; // (jr / NR) strips of kc·NR floats
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int rows = Math.min(mr, mc - ir);
+                            int ai = ir * kc;
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (rows == mr && nr == NR) {
+                                kernel(mr, kc, ap, ai, bp, bi, c, ci, ldc, add);
+                            } else {
+                                // Edge tile: the kernel computes the full zero-padded tile into a scratch tile and
+                                // only the valid corner is merged, with the same single add or store per element.
+                                kernel(mr, kc, ap, ai, bp, bi, tile, 0, NR, false);
+                                GemmKernels.mergeTile(tile, rows, nr, c, ci, ldc, add);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void kernel(int mr, int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                               boolean add) {
+        if (mr == 12) {
+            GemmKernels.kernel12(kc, ap, ai, bp, bi, c, ci, ldc, add);
+        } else {
+            GemmKernels.kernel6(kc, ap, ai, bp, bi, c, ci, ldc, add);
+        }
+    }
+
+    private static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    private static void checkSlice(String name, float[] arr, int off, int rows, int cols, int ld) {
+        Objects.requireNonNull(arr, name);
+        if (ld < cols || ld < 1) {
+            throw new IllegalArgumentException(name + ": leading dimension " + ld + " < row width " + cols);
+        }
+        if (off < 0) {
+            throw new IndexOutOfBoundsException(name + ": negative offset " + off);
+        }
+        if (rows > 0 && cols > 0) {
+            long last = off + (long) (rows - 1) * ld + cols;
+            if (last > arr.length) {
+                throw new IndexOutOfBoundsException(name + ": slice [" + rows + "x" + cols + ", ld " + ld
+                        + "] at offset " + off + " needs " + last + " floats, array has " + arr.length);
+            }
+        }
+    }
+
+    /** Per-thread packing buffers; they grow to the largest block seen and are then reused for every call. */
+    private static final class Workspace {
+        private float[] a = new float[0];
+        private float[] b = new float[0];
+        final float[] tile = new float[12 * NR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+}
