@@ -22,8 +22,8 @@ import java.util.Objects;
  * {@link #mc}; a K×N block of B is packed into strips {@code NR = 2·VL} columns wide (one strip, {@code KC·NR}
  * floats = 16 KiB on AVX2, stays in L1), an M×K block of A into strips of {@code MR} rows (streamed from L2), and a
  * register-blocked MR×NR micro-kernel runs over them. The layouts share the kernel; only packing differs.
- * MR is 6 on AVX2 (12 accumulators of 16 ymm registers) and 12 on AVX-512 (24 of 32 zmm registers); see
- * {@link GemmKernels}. Problems under {@value #SMALL_WORK} multiply-adds, or with fewer rows than a micro-tile
+ * MR is 4 on AVX2 (8 accumulators: the largest tile C2 compiles without spilling in 16 ymm registers) and 12 on
+ * AVX-512 (24 accumulators of 32 zmm registers); see {@link GemmKernels}. Problems under {@value #SMALL_WORK} multiply-adds, or with fewer rows than a micro-tile
  * makes worthwhile, take an unpacked vectorised path.
  *
  * <h2>Threads</h2>
@@ -63,7 +63,7 @@ public final class Gemm {
     static final long PARALLEL_WORK = 1L << 18;
 
     /** Micro-tile rows for the current hardware: see the class comment. */
-    static final int DEFAULT_MR = GemmKernels.VL >= 16 ? 12 : 6;
+    static final int DEFAULT_MR = GemmKernels.VL >= 16 ? 12 : 4;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -103,7 +103,7 @@ public final class Gemm {
         multiply(layout, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, DEFAULT_MR, false);
     }
 
-    /** Package-private: {@code mr} picks the micro-kernel (6 or 12), {@code forceBlocked} skips the small path. */
+    /** Package-private: {@code mr} picks the micro-kernel (4 or 12), {@code forceBlocked} skips the small path. */
     static void multiply(Layout layout, int m, int n, int k, float[] a, int aOff, int lda,
                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
                          Parallel parallel, int mr, boolean forceBlocked) {
@@ -111,8 +111,8 @@ public final class Gemm {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("negative size: m=" + m + " n=" + n + " k=" + k);
         }
-        if (mr != 6 && mr != 12) {
-            throw new IllegalArgumentException("mr must be 6 or 12: " + mr);
+        if (mr != 4 && mr != 12) {
+            throw new IllegalArgumentException("mr must be 4 or 12: " + mr);
         }
         boolean aT = layout == Layout.ATB;
         boolean bT = layout == Layout.ABT;
@@ -166,7 +166,7 @@ public final class Gemm {
 
     /** M block for a micro-tile height: an A block of mc·KC floats (~144 KiB) sits in L2 next to the B panel. */
     static int mc(int mr) {
-        return 144; // a multiple of both 6 and 12
+        return 144; // a multiple of both 4 and 12
     }
 
     /** The single-threaded blocked algorithm on rows [i0, i1) and columns [j0, j1) of C. */
@@ -218,7 +218,7 @@ public final class Gemm {
         if (mr == 12) {
             GemmKernels.kernel12(kc, ap, ai, bp, bi, c, ci, ldc, add);
         } else {
-            GemmKernels.kernel6(kc, ap, ai, bp, bi, c, ci, ldc, add);
+            GemmKernels.kernel4(kc, ap, ai, bp, bi, c, ci, ldc, add);
         }
     }
 

@@ -26,22 +26,22 @@ final class GemmKernels {
     // ---------------------------------------------------------------- micro-kernels
 
     /**
-     * 6 x 2VL tile: 12 vector accumulators + 2 B vectors + 1 broadcast = 15 registers, which fits the 16 ymm
-     * registers of AVX2 without spilling (the classic Haswell shape). Not unrolled: with the unroll, C2 hoists the
-     * broadcasts of both k steps ahead of the FMAs and runs out of registers.
+     * 4 x 2VL tile for AVX2: 8 vector accumulators + 2 B vectors + 4 broadcasts = 14 of the 16 ymm registers, and 8
+     * independent FMA chains = FMA latency (4) x FMA ports (2) on current x86. The classic 6 x 2VL AVX2 shape
+     * (12 accumulators) does not work from Java: C2 hoists all six broadcasts of a k step ahead of the FMAs, needs
+     * 20 registers and spills four accumulators to the stack every step; measured 28 GFLOP/s for 6 x 2VL against
+     * 83 for this kernel on the same core (single thread, L1-resident panels, Zen-class EPYC with AVX2).
      *
      * <p>Writes {@code C = acc} or {@code C += acc} for the full tile at {@code c[ci + r * ldc + j]}.
      */
-    static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
+    static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int b = bi + p * (2 * VL);
-            int a = ai + p * 6;
+            int a = ai + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + VL);
             FloatVector x;
@@ -57,25 +57,19 @@ final class GemmKernels {
             x = FloatVector.broadcast(S, ap[a + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[a + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[a + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
         }
         store(c, ci, c00, c01, add);
         store(c, ci + ldc, c10, c11, add);
         store(c, ci + 2 * ldc, c20, c21, add);
         store(c, ci + 3 * ldc, c30, c31, add);
-        store(c, ci + 4 * ldc, c40, c41, add);
-        store(c, ci + 5 * ldc, c50, c51, add);
     }
 
     /**
      * 12 x 2VL tile for AVX-512: 24 accumulators + 2 B vectors + 1 broadcast of the 32 zmm registers. Unrolled by two
      * k steps, which measured 143-157 GFLOP/s on a Sapphire-Rapids-class core (see java-gemm-notes.md); on AVX2 this
-     * shape would spill, so {@link Gemm} uses it only when vectors are 16 floats or wider.
+     * shape would spill, so {@link Gemm} uses it only when vectors are 16 floats or wider. Not measured in this
+     * repository (the development machine has AVX2 only); if C2 hoists the broadcasts here as it does on AVX2, 12
+     * broadcasts + 24 accumulators exceed 32 registers, so measure before trusting it on a new CPU.
      */
     static void kernel12(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

@@ -64,7 +64,7 @@ class GemmTest {
         Operands o = Operands.random(layout, m, n, k, 3 + r.nextInt(5), 1 + r.nextInt(9), r);
         double[] ref = o.reference(false);
         double[] refAcc = o.reference(true);
-        for (int mr : new int[] {6, 12}) {
+        for (int mr : new int[] {4, 12}) {
             for (boolean blocked : new boolean[] {false, true}) {
                 for (Parallel p : new Parallel[] {null, TWO, THREE}) {
                     float[] c = o.c.clone();
@@ -85,7 +85,7 @@ class GemmTest {
         for (int[] s : new int[][] {{300, 172, 100}, {100, 300, 172}, {13, 1000, 33}, {1000, 13, 33}}) {
             SplittableRandom r = new SplittableRandom(7);
             Operands o = Operands.random(layout, s[0], s[1], s[2], 5, 3, r);
-            for (int mr : new int[] {6, 12}) {
+            for (int mr : new int[] {4, 12}) {
                 float[] serial = o.c.clone();
                 o.run(serial, true, null, mr, false);
                 for (Parallel p : new Parallel[] {TWO, THREE, Parallel.shared()}) {
