@@ -33,10 +33,15 @@ import java.util.Objects;
  * the split, so results are bit-identical for any thread count. Packing buffers are per thread and reused.
  *
  * <h2>JIT: required flags</h2>
- * C1 cannot compile the large vector kernels, and a JVM can then keep running them un-intrinsified at 1-2 GFLOP/s
- * instead of ~100. Run with the directives file shipped next to this class (also at {@code trainers/jit-directives.json}):
- * <pre>{@code -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=trainers/jit-directives.json}</pre>
- * which excludes {@link GemmKernels} from C1 only. Details and measurements: {@code JIT.md} in this package.
+ * Only C2 intrinsifies the Vector API. On AVX-512 machines C1 gives up on the large micro-kernel, and in about one JVM
+ * in six the kernel then stays un-intrinsified at 1-2 GFLOP/s instead of ~150 for the life of the process. Run every
+ * JVM that uses this class with the directives file shipped next to this class (resource
+ * {@code dev/distillery/trainers/kernels/jit-directives.json}, same content at {@code trainers/jit-directives.json}),
+ * which excludes {@link GemmKernels}, and only it, from C1:
+ * <pre>{@code --add-modules=jdk.incubator.vector -XX:+UnlockDiagnosticVMOptions
+ * -XX:CompilerDirectivesFile=trainers/jit-directives.json}</pre>
+ * On the AVX2 development machine the failure did not reproduce (28 fresh JVMs) and the flags cost nothing
+ * measurable. Details and how to check a machine: {@code JIT.md} in this package.
  */
 public final class Gemm {
 
