@@ -23,8 +23,9 @@ import java.util.Objects;
  * floats = 16 KiB on AVX2, stays in L1), an M×K block of A into strips of {@code MR} rows (streamed from L2), and a
  * register-blocked MR×NR micro-kernel runs over them. The layouts share the kernel; only packing differs.
  * MR is 4 on AVX2 (8 accumulators: the largest tile C2 compiles without spilling in 16 ymm registers) and 12 on
- * AVX-512 (24 accumulators of 32 zmm registers); see {@link GemmKernels}. Problems under {@value #SMALL_WORK} multiply-adds, or with fewer rows than a micro-tile
- * makes worthwhile, take an unpacked vectorised path.
+ * AVX-512 (24 accumulators of 32 zmm registers); see {@link GemmKernels}. Problems with very few rows (up to 2 for AB and ATB, up to 11 for ABT; see
+ * {@link #smallRows}) take an unpacked vectorised path, split along N, because there packing B costs as much as the
+ * product.
  *
  * <h2>Threads</h2>
  * Large problems are cut across {@link Parallel#shared()} along N when N ≥ M, else along M, in whole micro-tile
@@ -60,10 +61,16 @@ public final class Gemm {
     /** K block: one B strip (KC·NR floats) must stay in L1 while all A strips of an M block stream past it. */
     static final int KC = 256;
     /**
-     * Below this many multiply-adds the packing (plus a parallel fork) costs more than register blocking saves:
-     * e.g. 16x64x64. Measured crossover on AVX2 is around here; the exact value is not critical.
+     * Fewer rows than this take the unpacked path. The choice is by rows, not by total work: packing B costs K·N
+     * moves whatever M is, so its share of the time is about 1/M, while for all but the tiniest M the register
+     * blocking pays even on 4x16x16 problems. Measured on AVX2 (GFLOP/s, unpacked vs blocked): AB and ATB lose
+     * unpacked from 3 rows on (8x64x172: 17.5 vs 34.1); ABT, whose B packing is a transpose, wins unpacked up to
+     * about 8-12 rows (2x512x512: 29.8 vs 5.5; 8x512x512: 33.7 vs 19.7; 16x512x512: 30.4 vs 31.3).
      */
-    static final long SMALL_WORK = 1L << 16;
+    static int smallRows(Layout layout, int mr) {
+        return layout == Layout.ABT ? Math.max(12, mr) : Math.max(3, mr / 2);
+    }
+
     /** Below this many multiply-adds a problem runs on the calling thread only (a fork costs a few µs). */
     static final long PARALLEL_WORK = 1L << 18;
 
@@ -105,13 +112,16 @@ public final class Gemm {
     public static void multiply(Layout layout, int m, int n, int k, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
                                 Parallel parallel) {
-        multiply(layout, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, DEFAULT_MR, false);
+        multiply(layout, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, DEFAULT_MR, AUTO);
     }
 
-    /** Package-private: {@code mr} picks the micro-kernel (4 or 12), {@code forceBlocked} skips the small path. */
+    /** Path choices for tests and benchmarks: by shape, always packed, always unpacked. */
+    static final int AUTO = 0, BLOCKED = 1, SMALL = 2;
+
+    /** Package-private: {@code mr} picks the micro-kernel (4 or 12), {@code path} overrides the path choice. */
     static void multiply(Layout layout, int m, int n, int k, float[] a, int aOff, int lda,
                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
-                         Parallel parallel, int mr, boolean forceBlocked) {
+                         Parallel parallel, int mr, int path) {
         Objects.requireNonNull(layout, "layout");
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("negative size: m=" + m + " n=" + n + " k=" + k);
@@ -138,19 +148,23 @@ public final class Gemm {
         long work = (long) m * n * k;
         int threads = parallel == null || work < PARALLEL_WORK ? 1 : parallel.threads();
 
-        if (!forceBlocked && (work < SMALL_WORK || m < mr / 2)) {
-            // Row-parallel: rows are independent, so any split gives the same bits.
-            Parallel.Range rows = (i0, i1) -> {
+        if (path == SMALL || (path == AUTO && m < smallRows(layout, mr))) {
+            // Split along N (M is small here): columns are independent and each is computed by the same sequence
+            // of operations whatever the chunk, so any split gives the same bits. Chunks are whole vectors wide.
+            int units = (n + 2 * GemmKernels.VL - 1) / (2 * GemmKernels.VL);
+            Parallel.Range cols = (u0, u1) -> {
+                int j0 = u0 * 2 * GemmKernels.VL;
+                int j1 = Math.min(n, u1 * 2 * GemmKernels.VL);
                 if (bT) {
-                    GemmKernels.smallDot(i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                    GemmKernels.smallDot(m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
                 } else {
-                    GemmKernels.smallAxpy(i0, i1, n, k, a, aOff, lda, aT, b, bOff, ldb, c, cOff, ldc, accumulate);
+                    GemmKernels.smallAxpy(m, j0, j1, k, a, aOff, lda, aT, b, bOff, ldb, c, cOff, ldc, accumulate);
                 }
             };
             if (threads == 1) {
-                rows.run(0, m);
+                cols.run(0, units);
             } else {
-                parallel.parallelFor(m, rows);
+                parallel.parallelFor(units, cols);
             }
             return;
         }

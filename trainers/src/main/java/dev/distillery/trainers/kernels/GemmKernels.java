@@ -298,23 +298,24 @@ final class GemmKernels {
     // ---------------------------------------------------------------- small problems (no packing)
 
     /**
-     * Rows {@code [i0, i1)} of C (+)= A·B (ab, {@code aT == false}) or Aᵀ·B (atb, {@code aT == true}) as row updates:
-     * C[i,:] += A(i,k) · B[k,:], vectorised over j. Memory-bound, but for tiny shapes the packing it avoids costs
-     * more than the register blocking it gives up.
+     * Columns {@code [j0, j1)} of C (+)= A·B (ab, {@code aT == false}) or Aᵀ·B (atb, {@code aT == true}) as row
+     * updates C[i,j0:j1] += A(i,k) · B[k,j0:j1], vectorised over j. Store-bound (a third of the blocked kernel's
+     * speed), so only used for one or two rows, where packing B would cost as much as the product.
      */
-    static void smallAxpy(int i0, int i1, int n, int k, float[] a, int aOff, int lda, boolean aT,
+    static void smallAxpy(int m, int j0, int j1, int k, float[] a, int aOff, int lda, boolean aT,
                           float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        int nv = n - n % VL;
-        for (int i = i0; i < i1; i++) {
+        int n = j1;
+        int nv = j0 + (j1 - j0) / VL * VL;
+        for (int i = 0; i < m; i++) {
             int cr = cOff + i * ldc;
             if (!accumulate) {
-                java.util.Arrays.fill(c, cr, cr + n, 0f);
+                java.util.Arrays.fill(c, cr + j0, cr + j1, 0f);
             }
             for (int p = 0; p < k; p++) {
                 float av = aT ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                 int br = bOff + p * ldb;
                 FloatVector x = FloatVector.broadcast(S, av);
-                int j = 0;
+                int j = j0;
                 for (; j < nv; j += VL) {
                     x.fma(FloatVector.fromArray(S, b, br + j), FloatVector.fromArray(S, c, cr + j))
                             .intoArray(c, cr + j);
@@ -327,16 +328,18 @@ final class GemmKernels {
     }
 
     /**
-     * Rows {@code [i0, i1)} of C (+)= A·Bᵀ as dot products of A rows with B rows, four B rows at a time so four
-     * independent FMA chains hide the FMA latency.
+     * Columns {@code [j0, j1)} of C (+)= A·Bᵀ as dot products of A rows with B rows, four B rows at a time so four
+     * independent FMA chains hide the FMA latency. Reads B once, unpacked: for few rows of A this beats transposing
+     * B into packed strips, which costs about as much as the product itself.
      */
-    static void smallDot(int i0, int i1, int n, int k, float[] a, int aOff, int lda,
+    static void smallDot(int m, int j0, int j1, int k, float[] a, int aOff, int lda,
                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        int n = j1;
         int kv = k - k % VL;
-        for (int i = i0; i < i1; i++) {
+        for (int i = 0; i < m; i++) {
             int ar = aOff + i * lda;
             int cr = cOff + i * ldc;
-            int j = 0;
+            int j = j0;
             for (; j + 3 < n; j += 4) {
                 int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
                 FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);

@@ -65,14 +65,14 @@ class GemmTest {
         double[] ref = o.reference(false);
         double[] refAcc = o.reference(true);
         for (int mr : new int[] {4, 12}) {
-            for (boolean blocked : new boolean[] {false, true}) {
+            for (int path : new int[] {Gemm.AUTO, Gemm.BLOCKED, Gemm.SMALL}) {
                 for (Parallel p : new Parallel[] {null, TWO, THREE}) {
                     float[] c = o.c.clone();
-                    o.run(c, false, p, mr, blocked);
-                    check(o, c, ref, layout + " overwrite mr=" + mr + " blocked=" + blocked);
+                    o.run(c, false, p, mr, path);
+                    check(o, c, ref, layout + " overwrite mr=" + mr + " path=" + path);
                     float[] ca = o.c.clone();
-                    o.run(ca, true, p, mr, blocked);
-                    check(o, ca, refAcc, layout + " accumulate mr=" + mr + " blocked=" + blocked);
+                    o.run(ca, true, p, mr, path);
+                    check(o, ca, refAcc, layout + " accumulate mr=" + mr + " path=" + path);
                 }
             }
         }
@@ -82,17 +82,20 @@ class GemmTest {
     @MethodSource("layouts")
     void threadCountDoesNotChangeBits(Layout layout) {
         // Large enough for the parallel blocked path (work >= PARALLEL_WORK), both split directions.
-        for (int[] s : new int[][] {{300, 172, 100}, {100, 300, 172}, {13, 1000, 33}, {1000, 13, 33}}) {
+        for (int[] s : new int[][] {{300, 172, 100}, {100, 300, 172}, {13, 1000, 33}, {1000, 13, 33},
+            {1, 4000, 64}, {5, 999, 70}}) {
             SplittableRandom r = new SplittableRandom(7);
             Operands o = Operands.random(layout, s[0], s[1], s[2], 5, 3, r);
             for (int mr : new int[] {4, 12}) {
-                float[] serial = o.c.clone();
-                o.run(serial, true, null, mr, false);
-                for (Parallel p : new Parallel[] {TWO, THREE, Parallel.shared()}) {
-                    float[] par = o.c.clone();
-                    o.run(par, true, p, mr, false);
-                    assertArrayEquals(serial, par, layout + " " + java.util.Arrays.toString(s) + " threads="
-                            + p.threads());
+                for (int path : new int[] {Gemm.BLOCKED, Gemm.SMALL}) {
+                    float[] serial = o.c.clone();
+                    o.run(serial, true, null, mr, path);
+                    for (Parallel p : new Parallel[] {TWO, THREE, Parallel.shared()}) {
+                        float[] par = o.c.clone();
+                        o.run(par, true, p, mr, path);
+                        assertArrayEquals(serial, par, layout + " " + java.util.Arrays.toString(s) + " path=" + path
+                                + " threads=" + p.threads());
+                    }
                 }
             }
         }
@@ -107,7 +110,7 @@ class GemmTest {
         Operands o = Operands.random(Layout.AB, 20, 40, 30, 0, 0, new SplittableRandom(1));
         java.util.Arrays.fill(o.c, Float.NaN);
         float[] c = o.c.clone();
-        o.run(c, false, null, Gemm.DEFAULT_MR, true);
+        o.run(c, false, null, Gemm.DEFAULT_MR, Gemm.BLOCKED);
         check(o, c, o.reference(false), "NaN overwrite");
     }
 
@@ -229,9 +232,8 @@ class GemmTest {
             return ref;
         }
 
-        void run(float[] out, boolean accumulate, Parallel p, int mr, boolean forceBlocked) {
-            Gemm.multiply(layout, m, n, k, a, aOff, lda, b, bOff, ldb, out, cOff, ldc, accumulate, p, mr,
-                    forceBlocked);
+        void run(float[] out, boolean accumulate, Parallel p, int mr, int path) {
+            Gemm.multiply(layout, m, n, k, a, aOff, lda, b, bOff, ldb, out, cOff, ldc, accumulate, p, mr, path);
         }
     }
 }
