@@ -23,15 +23,17 @@ import java.util.Objects;
  * floats = 16 KiB on AVX2, stays in L1), an M×K block of A into strips of {@code MR} rows (streamed from L2), and a
  * register-blocked MR×NR micro-kernel runs over them. The layouts share the kernel; only packing differs.
  * MR is 4 on AVX2 (8 accumulators: the largest tile C2 compiles without spilling in 16 ymm registers) and 12 on
- * AVX-512 (24 accumulators of 32 zmm registers); see {@link GemmKernels}. Problems with very few rows (up to 2 for AB and ATB, up to 11 for ABT; see
- * {@link #smallRows}) take an unpacked vectorised path, split along N, because there packing B costs as much as the
- * product.
+ * AVX-512 (24 accumulators of 32 zmm registers); see {@link GemmKernels}. Problems with very few rows (up to 2 for
+ * AB and ATB, up to 11 for ABT; see {@link #smallRows}) take an unpacked vectorised path, split along N, because
+ * there packing B costs as much as the product.
  *
  * <h2>Threads</h2>
  * Large problems are cut across {@link Parallel#shared()} along N when N ≥ M, else along M, in whole micro-tile
  * strips: splitting N makes every thread pack all of A, splitting M makes every thread pack all of B, so the split
  * axis is the one whose other operand is smaller. Each element is computed by the same instruction sequence whatever
- * the split, so results are bit-identical for any thread count. Packing buffers are per thread and reused.
+ * the split, so results are bit-identical for any thread count. Packing buffers are per thread (thread-local), grow
+ * to the largest block seen (at most KC·NC + 144·KC floats, about 4.1 MiB per thread) and are then reused, so steady
+ * state allocates nothing large. A call from inside a {@link Parallel} body runs on its own thread only.
  *
  * <h2>JIT: required flags</h2>
  * Only C2 intrinsifies the Vector API. On AVX-512 machines C1 gives up on the large micro-kernel, and in about one JVM
@@ -41,8 +43,8 @@ import java.util.Objects;
  * which excludes {@link GemmKernels}, and only it, from C1:
  * <pre>{@code --add-modules=jdk.incubator.vector -XX:+UnlockDiagnosticVMOptions
  * -XX:CompilerDirectivesFile=trainers/jit-directives.json}</pre>
- * On the AVX2 development machine the failure did not reproduce (28 fresh JVMs) and the flags cost nothing
- * measurable. Details and how to check a machine: {@code JIT.md} in this package.
+ * On the AVX2 development machine the failure did not reproduce (20 fresh JVMs without the flags, 8 with) and
+ * the flags cost nothing measurable. Details and how to check a machine: {@code JIT.md} in this package.
  */
 public final class Gemm {
 
