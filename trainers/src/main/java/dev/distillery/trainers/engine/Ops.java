@@ -3,7 +3,9 @@ package dev.distillery.trainers.engine;
 /**
  * The per-token operations of a Llama layer, each forward beside its backward (llm.c style). Shapes in the comments:
  * N tokens, C hidden, hd head dim. Gradients accumulate ({@code +=}); callers zero them once per step. Sums run in
- * double so that float32 results stay within ~1e-6 of the float64 reference.
+ * double so that float32 results stay within ~1e-6 of the float64 reference. Transcendentals use {@link StrictMath}:
+ * {@code Math.exp} may differ in the last bit between the interpreter and the JIT's intrinsic, and training amplifies
+ * such bits, so a run (or a resumed run) would not reproduce itself exactly.
  */
 final class Ops {
 
@@ -98,7 +100,7 @@ final class Ops {
             }
             double sum = 0;
             for (int t2 = start; t2 <= t; t2++) {
-                float e = (float) Math.exp(probs[pi + t2] - max);
+                float e = (float) StrictMath.exp(probs[pi + t2] - max);
                 probs[pi + t2] = e;
                 sum += e;
             }
@@ -151,7 +153,7 @@ final class Ops {
     static void swigluForward(float[] g, float[] u, float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
             float gv = g[i];
-            float sig = (float) (1.0 / (1.0 + Math.exp(-gv)));
+            float sig = (float) (1.0 / (1.0 + StrictMath.exp(-gv)));
             a[i] = gv * sig * u[i];
         }
     }
@@ -160,7 +162,7 @@ final class Ops {
     static void swigluBackward(float[] g, float[] u, float[] da, float[] dg, float[] du, int from, int to) {
         for (int i = from; i < to; i++) {
             float gv = g[i];
-            float sig = (float) (1.0 / (1.0 + Math.exp(-gv)));
+            float sig = (float) (1.0 / (1.0 + StrictMath.exp(-gv)));
             float silu = gv * sig;
             dg[i] = da[i] * u[i] * sig * (1 + gv * (1 - sig));
             du[i] = da[i] * silu;

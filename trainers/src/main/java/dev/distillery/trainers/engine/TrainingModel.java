@@ -109,10 +109,10 @@ public final class TrainingModel {
         sin = new float[maxSeqLen * half];
         for (int p = 0; p < maxSeqLen; p++) {
             for (int i = 0; i < half; i++) {
-                double invFreq = Math.pow(c.ropeTheta(), -2.0 * i / c.headDim());
+                double invFreq = StrictMath.pow(c.ropeTheta(), -2.0 * i / c.headDim());
                 double a = p * invFreq;
-                cos[p * half + i] = (float) Math.cos(a);
-                sin[p * half + i] = (float) Math.sin(a);
+                cos[p * half + i] = (float) StrictMath.cos(a);
+                sin[p * half + i] = (float) StrictMath.sin(a);
             }
         }
         int n = maxTokens;
@@ -276,8 +276,8 @@ public final class TrainingModel {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int z = 0; z < c.vocabSize(); z++) max = Math.max(max, logits[li + z]);
                 double sum = 0;
-                for (int z = 0; z < c.vocabSize(); z++) sum += Math.exp(logits[li + z] - max);
-                float l = (float) (max + Math.log(sum));
+                for (int z = 0; z < c.vocabSize(); z++) sum += StrictMath.exp(logits[li + z] - max);
+                float l = (float) (max + StrictMath.log(sum));
                 lse[from + j] = l;
                 logProb[row] += logits[li + target] - l;
                 count[row]++;
@@ -388,7 +388,7 @@ public final class TrainingModel {
                 float g = (float) dLogProb[t / b.seqLen()];
                 int li = j * V;
                 float l = lse[from + j];
-                for (int z = 0; z < V; z++) logits[li + z] = -g * (float) Math.exp(logits[li + z] - l);
+                for (int z = 0; z < V; z++) logits[li + z] = -g * (float) StrictMath.exp(logits[li + z] - l);
                 logits[li + b.labels()[t + 1]] += g;
             }
             Matmul.ab(m, C, V, logits, 0, V, w, off(layout.lmHead()), C, chunkDx, 0, C, false);

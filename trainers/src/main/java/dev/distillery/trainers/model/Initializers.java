@@ -52,6 +52,6 @@ public final class Initializers {
     static double gaussian(SplittableRandom rng) {
         double u1 = rng.nextDouble();
         double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * StrictMath.log(1 - u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 }

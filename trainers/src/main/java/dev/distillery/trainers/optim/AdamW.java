@@ -55,8 +55,8 @@ public final class AdamW {
         double b1 = settings.beta1();
         double b2 = settings.beta2();
         float decay = (float) (1 - lr * settings.weightDecay());
-        float stepSize = (float) (lr / (1 - Math.pow(b1, step)));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
+        float stepSize = (float) (lr / (1 - StrictMath.pow(b1, step)));
+        float bc2Sqrt = (float) Math.sqrt(1 - StrictMath.pow(b2, step));
         float fb1 = (float) b1;
         float fb2 = (float) b2;
         float eps = (float) settings.eps();

@@ -48,7 +48,7 @@ public record LearningRateSchedule(Kind kind, double peak, int warmupSteps, int 
         return switch (kind) {
             case CONSTANT -> peak;
             case LINEAR -> peak * Math.max(0.0, (double) (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
-            case COSINE -> peak * Math.max(0.0, 0.5 * (1 + Math.cos(Math.PI * progress)));
+            case COSINE -> peak * Math.max(0.0, 0.5 * (1 + StrictMath.cos(Math.PI * progress)));
         };
     }
 }
