@@ -103,7 +103,7 @@ public final class GemmBench {
     }
 
     /** Independent FMA chains per participant: 12 accumulators cover FMA latency x throughput on AVX2 and AVX-512. */
-    private static double fmaPeak(Parallel par, double seconds) {
+    static double fmaPeak(Parallel par, double seconds) {
         int iters = 1_000_000;
         double best = 0;
         long end = System.nanoTime() + (long) (seconds * 4e9);

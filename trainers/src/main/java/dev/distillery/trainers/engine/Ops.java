@@ -1,9 +1,13 @@
 package dev.distillery.trainers.engine;
 
+import dev.distillery.trainers.kernels.FastExp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The per-token operations of a Llama layer, each forward beside its backward (llm.c style). Shapes in the comments:
  * N tokens, C hidden, hd head dim. Gradients accumulate ({@code +=}); callers zero them once per step. Sums run in
- * double so that float32 results stay within ~1e-6 of the float64 reference. Transcendentals use {@link StrictMath}:
+ * double so that float32 results stay within ~1e-6 of the float64 reference. Exponentials use {@link FastExp}:
  * {@code Math.exp} may differ in the last bit between the interpreter and the JIT's intrinsic, and training amplifies
  * such bits, so a run (or a resumed run) would not reproduce itself exactly.
  */
@@ -28,9 +32,9 @@ final class Ops {
         }
     }
 
-    /** dy[n, C] → dx[n, C] (+=), dw[C] (+=, may be null when frozen). */
+    /** dy[n, C] → dx[n, C] (+=); tokens are independent, so ranges can run in parallel. */
     static void rmsnormBackward(float[] x, int xOff, float[] w, int wOff, float[] rstd, float[] dy, int dyOff,
-                                float[] dx, int dxOff, float[] dw, int dwOff, int tokenFrom, int tokenTo, int c) {
+                                float[] dx, int dxOff, int tokenFrom, int tokenTo, int c) {
         for (int n = tokenFrom; n < tokenTo; n++) {
             int xi = xOff + n * c;
             int di = dyOff + n * c;
@@ -40,7 +44,6 @@ final class Ops {
                 float nv = x[xi + i] * r;
                 float dn = dy[di + i] * w[wOff + i];
                 dot += (double) dn * nv;
-                if (dw != null) dw[dwOff + i] += dy[di + i] * nv;
             }
             float mean = (float) (dot / c);
             int oi = dxOff + n * c;
@@ -49,6 +52,17 @@ final class Ops {
                 float dn = dy[di + i] * w[wOff + i];
                 dx[oi + i] += r * (dn - nv * mean);
             }
+        }
+    }
+
+    /** dw[C] += Σ_n dy[n] ⊙ x[n]·r[n]: a sum over tokens, kept serial so the order (and result) is fixed. */
+    static void rmsnormWeightGrad(float[] x, int xOff, float[] rstd, float[] dy, int dyOff, float[] dw, int dwOff,
+                                  int tokens, int c) {
+        for (int n = 0; n < tokens; n++) {
+            int xi = xOff + n * c;
+            int di = dyOff + n * c;
+            float r = rstd[n];
+            for (int i = 0; i < c; i++) dw[dwOff + i] += dy[di + i] * (x[xi + i] * r);
         }
     }
 
@@ -74,98 +88,40 @@ final class Ops {
         }
     }
 
-    // ---- Causal grouped-query attention for one (row, head) ----------------------------------------------------
-
-    /**
-     * o_t = Σ_{t2 ∈ [t − pos_t, t]} softmax(c·q_t·k_t2) v_t2 for one row and query head; saves the probabilities
-     * in {@code probs[t·T + t2]} (zero outside the window).
-     *
-     * @param rowOff first token of the row in the token-major buffers
-     */
-    static void attentionForward(float[] q, float[] k, float[] v, float[] o, float[] probs, int probsOff,
-                                 int[] positions, int rowOff, int seqLen, int qWidth, int kvWidth, int qHead,
-                                 int kvHead, int hd, float scale) {
-        for (int t = 0; t < seqLen; t++) {
-            int start = t - positions[rowOff + t];
-            int qi = (rowOff + t) * qWidth + qHead * hd;
-            int pi = probsOff + t * seqLen;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t2 = start; t2 <= t; t2++) {
-                int ki = (rowOff + t2) * kvWidth + kvHead * hd;
-                float s = 0;
-                for (int i = 0; i < hd; i++) s += q[qi + i] * k[ki + i];
-                s *= scale;
-                probs[pi + t2] = s;
-                if (s > max) max = s;
-            }
-            double sum = 0;
-            for (int t2 = start; t2 <= t; t2++) {
-                float e = (float) StrictMath.exp(probs[pi + t2] - max);
-                probs[pi + t2] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            java.util.Arrays.fill(probs, pi, pi + start, 0f);
-            java.util.Arrays.fill(probs, pi + t + 1, pi + seqLen, 0f);
-            int oi = (rowOff + t) * qWidth + qHead * hd;
-            java.util.Arrays.fill(o, oi, oi + hd, 0f);
-            for (int t2 = start; t2 <= t; t2++) {
-                float p = probs[pi + t2] * inv;
-                probs[pi + t2] = p;
-                int vi = (rowOff + t2) * kvWidth + kvHead * hd;
-                for (int i = 0; i < hd; i++) o[oi + i] += p * v[vi + i];
-            }
-        }
-    }
-
-    /**
-     * Backward of {@link #attentionForward}: dq (+=) for this head, dk and dv (+=) for its KV head. Uses
-     * D_t = rowsum(dO_t ⊙ O_t) = Σ P·dP, so dP never needs storing.
-     */
-    static void attentionBackward(float[] q, float[] k, float[] v, float[] o, float[] probs, int probsOff,
-                                  float[] dO, float[] dq, float[] dk, float[] dv, int[] positions, int rowOff,
-                                  int seqLen, int qWidth, int kvWidth, int qHead, int kvHead, int hd, float scale) {
-        for (int t = 0; t < seqLen; t++) {
-            int start = t - positions[rowOff + t];
-            int qi = (rowOff + t) * qWidth + qHead * hd;
-            int pi = probsOff + t * seqLen;
-            float dd = 0;
-            for (int i = 0; i < hd; i++) dd += dO[qi + i] * o[qi + i];
-            for (int t2 = start; t2 <= t; t2++) {
-                float p = probs[pi + t2];
-                int kvi = (rowOff + t2) * kvWidth + kvHead * hd; // k and v share one layout
-                float dp = 0;
-                for (int i = 0; i < hd; i++) {
-                    dp += dO[qi + i] * v[kvi + i];
-                    dv[kvi + i] += p * dO[qi + i];
-                }
-                float ds = p * (dp - dd) * scale;
-                for (int i = 0; i < hd; i++) {
-                    dq[qi + i] += ds * k[kvi + i];
-                    dk[kvi + i] += ds * q[qi + i];
-                }
-            }
-        }
-    }
-
     // ---- SwiGLU: a = silu(g) ⊙ u --------------------------------------------------------------------------------
 
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     static void swigluForward(float[] g, float[] u, float[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector sig = FloatVector.broadcast(S, 1f).div(FastExp.expVector(gv.neg()).add(1f));
+            gv.mul(sig).mul(FloatVector.fromArray(S, u, i)).intoArray(a, i);
+        }
+        for (; i < to; i++) {
             float gv = g[i];
-            float sig = (float) (1.0 / (1.0 + StrictMath.exp(-gv)));
+            float sig = 1f / (FastExp.exp(-gv) + 1f);
             a[i] = gv * sig * u[i];
         }
     }
 
-    /** da → dg, du (overwritten). */
+    /** da → dg, du (overwritten); dg = da·u·σ(g)·(1 + g·(1 − σ(g))), du = da·silu(g). */
     static void swigluBackward(float[] g, float[] u, float[] da, float[] dg, float[] du, int from, int to) {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector sig = FloatVector.broadcast(S, 1f).div(FastExp.expVector(gv.neg()).add(1f));
+            FloatVector dav = FloatVector.fromArray(S, da, i);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            dav.mul(FloatVector.fromArray(S, u, i)).mul(sig).mul(one.add(gv.mul(one.sub(sig)))).intoArray(dg, i);
+            dav.mul(gv.mul(sig)).intoArray(du, i);
+        }
+        for (; i < to; i++) {
             float gv = g[i];
-            float sig = (float) (1.0 / (1.0 + StrictMath.exp(-gv)));
-            float silu = gv * sig;
+            float sig = 1f / (FastExp.exp(-gv) + 1f);
             dg[i] = da[i] * u[i] * sig * (1 + gv * (1 - sig));
-            du[i] = da[i] * silu;
+            du[i] = da[i] * (gv * sig);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.distillery.trainers.engine;
 
+import dev.distillery.trainers.kernels.FastExp;
+import dev.distillery.trainers.kernels.Gemm;
+import dev.distillery.trainers.kernels.Parallel;
 import dev.distillery.trainers.model.LoraLayout;
 import dev.distillery.trainers.model.ModelConfig;
 import dev.distillery.trainers.model.ModelWeights;
@@ -35,7 +38,7 @@ public final class TrainingModel {
     public enum Mode { LORA, FULL }
 
     /** Scored tokens per LM-head chunk: logits buffer is CHUNK × vocab floats. */
-    private static final int CHUNK = 64;
+    private static final int CHUNK = 128;
 
     private final ModelConfig c;
     private final ParameterLayout layout;
@@ -51,6 +54,9 @@ public final class TrainingModel {
     private final int maxSeqLen;
     private final float[] cos;
     private final float[] sin;
+    private final Parallel par = Parallel.shared();
+    /** Per-thread T×T scratch for attention gradients; threads are the pool's persistent workers. */
+    private final ThreadLocal<float[]> attScratch;
     private boolean loraEnabled = true;
     private boolean training = true;
     private SplittableRandom dropoutRng = new SplittableRandom(0);
@@ -115,6 +121,7 @@ public final class TrainingModel {
                 sin[p * half + i] = (float) StrictMath.sin(a);
             }
         }
+        attScratch = ThreadLocal.withInitial(() -> new float[maxSeqLen * maxSeqLen]);
         int n = maxTokens;
         int L = c.numLayers();
         int C = c.hiddenSize();
@@ -242,44 +249,53 @@ public final class TrainingModel {
         for (int l = 0; l < c.numLayers(); l++) {
             ParameterLayout.Layer lw = layout.layer(l);
             // Attention block: x1 = norm(h); q, k, v; RoPE; attention; h_mid = h + o·Woᵀ
-            Ops.rmsnormForward(hIn[l], 0, w, off(lw.inputNorm()), x1[l], 0, rstd1[l], 0, n, C, eps);
+            final int li = l;
+            pfor(n, C, (a, z) -> Ops.rmsnormForward(hIn[li], 0, w, off(lw.inputNorm()), x1[li], 0, rstd1[li], a, z, C, eps));
             linearForward(l, Projection.Q, x1[l], q[l], n);
             linearForward(l, Projection.K, x1[l], k[l], n);
             linearForward(l, Projection.V, x1[l], v[l], n);
-            Ops.rope(q[l], c.qDim(), c.numHeads(), c.headDim(), b.positions(), 0, cos, sin, 0, n, false);
-            Ops.rope(k[l], c.kvDim(), c.numKvHeads(), c.headDim(), b.positions(), 0, cos, sin, 0, n, false);
+            pfor(n, c.qDim() + c.kvDim(), (a, z) -> {
+                Ops.rope(q[li], c.qDim(), c.numHeads(), c.headDim(), b.positions(), 0, cos, sin, a, z, false);
+                Ops.rope(k[li], c.kvDim(), c.numKvHeads(), c.headDim(), b.positions(), 0, cos, sin, a, z, false);
+            });
             attentionForward(l, b);
             linearForward(l, Projection.O, att[l], hMid[l], n);
-            for (int i = 0; i < n * C; i++) hMid[l][i] += hIn[l][i];
+            add(hMid[l], hIn[l], n * C);
             // MLP block: x2 = norm(h_mid); a = silu(x2·Wgᵀ) ⊙ (x2·Wuᵀ); h_out = h_mid + a·Wdᵀ
-            Ops.rmsnormForward(hMid[l], 0, w, off(lw.postNorm()), x2[l], 0, rstd2[l], 0, n, C, eps);
+            pfor(n, C, (a, z) -> Ops.rmsnormForward(hMid[li], 0, w, off(lw.postNorm()), x2[li], 0, rstd2[li], a, z, C, eps));
             linearForward(l, Projection.GATE, x2[l], gate[l], n);
             linearForward(l, Projection.UP, x2[l], up[l], n);
-            Ops.swigluForward(gate[l], up[l], act[l], 0, n * I);
+            pfor(n * I, 8, (a, z) -> Ops.swigluForward(gate[li], up[li], act[li], a, z));
             linearForward(l, Projection.DOWN, act[l], hIn[l + 1], n);
-            for (int i = 0; i < n * C; i++) hIn[l + 1][i] += hMid[l][i];
+            add(hIn[l + 1], hMid[l], n * C);
         }
 
         // Final norm, then LM head fused with log-softmax, over scored tokens only.
-        Ops.rmsnormForward(hIn[c.numLayers()], 0, w, off(layout.finalNorm()), xF, 0, rstdF, 0, n, C, eps);
+        pfor(n, C, (a, z) -> Ops.rmsnormForward(hIn[c.numLayers()], 0, w, off(layout.finalNorm()), xF, 0, rstdF, a, z, C, eps));
         collectScored(b);
         double[] logProb = new double[b.rows()];
         int[] count = new int[b.rows()];
         for (int from = 0; from < scoredCount; from += CHUNK) {
             int m = Math.min(CHUNK, scoredCount - from);
+            int base = from;
             chunkLogits(from, m);
+            int V = c.vocabSize();
+            pfor(m, 4 * V, (a, z) -> {
+                for (int j = a; j < z; j++) {
+                    int li = j * V;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int v = 0; v < V; v++) max = Math.max(max, logits[li + v]);
+                    int target = b.labels()[scored[base + j] + 1];
+                    float zt = logits[li + target];
+                    float sum = FastExp.expInPlace(logits, li, li + V, max);
+                    float l = max + (float) StrictMath.log(sum);
+                    lse[base + j] = l;    // needed by the backward
+                    logits[li] = zt - l;  // the logits row is spent: keep this token's log-prob in its first slot
+                }
+            });
             for (int j = 0; j < m; j++) {
-                int t = scored[from + j];
-                int row = t / b.seqLen();
-                int target = b.labels()[t + 1];
-                int li = j * c.vocabSize();
-                float max = Float.NEGATIVE_INFINITY;
-                for (int z = 0; z < c.vocabSize(); z++) max = Math.max(max, logits[li + z]);
-                double sum = 0;
-                for (int z = 0; z < c.vocabSize(); z++) sum += StrictMath.exp(logits[li + z] - max);
-                float l = (float) (max + StrictMath.log(sum));
-                lse[from + j] = l;
-                logProb[row] += logits[li + target] - l;
+                int row = scored[from + j] / b.seqLen();
+                logProb[row] += logits[j * V];
                 count[row]++;
             }
         }
@@ -313,16 +329,59 @@ public final class TrainingModel {
         Matmul.abt(m, c.vocabSize(), C, chunkX, 0, C, w, off(layout.lmHead()), C, logits, 0, c.vocabSize(), false);
     }
 
+    /**
+     * Causal grouped-query attention with the matrix products on the GEMM kernels, one task per (row, KV group):
+     * S = Q_h·K_gᵀ (all T×T, the masked half is wasted but the kernel is fast), masked softmax in place (saved as
+     * the probabilities), O_h = P·V_g. A query at position p sees the p tokens before it (packing-aware).
+     */
     private void attentionForward(int l, Batch b) {
         int T = b.seqLen();
+        int hd = c.headDim();
         int group = c.numHeads() / c.numKvHeads();
-        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
-        for (int r = 0; r < b.rows(); r++) {
-            for (int h = 0; h < c.numHeads(); h++) {
-                Ops.attentionForward(q[l], k[l], v[l], att[l], probs[l], (r * c.numHeads() + h) * T * T, b.positions(),
-                        r * T, T, c.qDim(), c.kvDim(), h, h / group, c.headDim(), scale);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int qW = c.qDim(), kvW = c.kvDim();
+        pfor(b.rows() * c.numKvHeads(), 4 * group * T * T * hd, (from, to) -> {
+            for (int task = from; task < to; task++) {
+                int r = task / c.numKvHeads(), g = task % c.numKvHeads();
+                int kvOff = r * T * kvW + g * hd;
+                for (int h = g * group; h < (g + 1) * group; h++) {
+                    int qOff = r * T * qW + h * hd;
+                    int pOff = (r * c.numHeads() + h) * T * T;
+                    Gemm.multiply(Gemm.Layout.ABT, T, T, hd, q[l], qOff, qW, k[l], kvOff, kvW, probs[l], pOff, T, false, null);
+                    for (int t = 0; t < T; t++) {
+                        int start = t - b.positions()[r * T + t];
+                        int pi = pOff + t * T;
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int t2 = start; t2 <= t; t2++) {
+                            probs[l][pi + t2] *= scale;
+                            max = Math.max(max, probs[l][pi + t2]);
+                        }
+                        float sum = FastExp.expInPlace(probs[l], pi + start, pi + t + 1, max);
+                        float inv = 1f / sum;
+                        for (int t2 = start; t2 <= t; t2++) probs[l][pi + t2] *= inv;
+                        java.util.Arrays.fill(probs[l], pi, pi + start, 0f);
+                        java.util.Arrays.fill(probs[l], pi + t + 1, pi + T, 0f);
+                    }
+                    Gemm.multiply(Gemm.Layout.AB, T, hd, T, probs[l], pOff, T, v[l], kvOff, kvW, att[l], qOff, qW, false, null);
+                }
             }
-        }
+        });
+    }
+
+    /** Below this many operations a loop runs on the calling thread: waking the other core costs more. */
+    private static final long PARALLEL_MIN_WORK = 1L << 15;
+
+    /** {@code parallelFor} over n items of about {@code costPerItem} operations each, inline when that is small. */
+    private void pfor(int n, long costPerItem, Parallel.Range body) {
+        if ((long) n * costPerItem < PARALLEL_MIN_WORK) body.run(0, n);
+        else par.parallelFor(n, body);
+    }
+
+    /** a[i] += b[i] for i < n, in parallel. */
+    private void add(float[] a, float[] b, int n) {
+        pfor(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) a[i] += b[i];
+        });
     }
 
     /** y[n, out] = x·Wᵀ (+ b) (+ s·(drop(x)·Aᵀ)·Bᵀ when LoRA adapts this projection). */
@@ -382,15 +441,18 @@ public final class TrainingModel {
         Arrays.fill(dxF, 0, n * C, 0f);
         for (int from = 0; from < scoredCount; from += CHUNK) {
             int m = Math.min(CHUNK, scoredCount - from);
+            int base = from;
             chunkLogits(from, m);
-            for (int j = 0; j < m; j++) {
-                int t = scored[from + j];
-                float g = (float) dLogProb[t / b.seqLen()];
-                int li = j * V;
-                float l = lse[from + j];
-                for (int z = 0; z < V; z++) logits[li + z] = -g * (float) StrictMath.exp(logits[li + z] - l);
-                logits[li + b.labels()[t + 1]] += g;
-            }
+            pfor(m, 4 * V, (a, z) -> {
+                for (int j = a; j < z; j++) {
+                    int t = scored[base + j];
+                    float g = (float) dLogProb[t / b.seqLen()];
+                    int li = j * V;
+                    FastExp.expInPlace(logits, li, li + V, lse[base + j]);
+                    for (int v = 0; v < V; v++) logits[li + v] *= -g;
+                    logits[li + b.labels()[t + 1]] += g;
+                }
+            });
             Matmul.ab(m, C, V, logits, 0, V, w, off(layout.lmHead()), C, chunkDx, 0, C, false);
             for (int j = 0; j < m; j++) {
                 int t = scored[from + j];
@@ -400,20 +462,19 @@ public final class TrainingModel {
                 Matmul.atb(V, C, m, logits, 0, V, chunkX, 0, C, dW, off(layout.lmHead()), C, true);
             }
         }
-        Ops.rmsnormBackward(hIn[c.numLayers()], 0, w, off(layout.finalNorm()), rstdF, dxF, 0, dh, 0,
-                dW, off(layout.finalNorm()), 0, n, C);
+        normBackward(hIn[c.numLayers()], layout.finalNorm(), rstdF, dxF, n);
 
         for (int l = c.numLayers() - 1; l >= 0; l--) {
             ParameterLayout.Layer lw = layout.layer(l);
             // MLP block, dh is d(h_out); the residual passes it to h_mid unchanged.
             Arrays.fill(dAct, 0, n * I, 0f);
             linearBackward(l, Projection.DOWN, act[l], dh, dAct, n);
-            Ops.swigluBackward(gate[l], up[l], dAct, dGate, dUp, 0, n * I);
+            final int li = l;
+            pfor(n * I, 8, (a, z) -> Ops.swigluBackward(gate[li], up[li], dAct, dGate, dUp, a, z));
             Arrays.fill(dx, 0, n * C, 0f);
             linearBackward(l, Projection.GATE, x2[l], dGate, dx, n);
             linearBackward(l, Projection.UP, x2[l], dUp, dx, n);
-            Ops.rmsnormBackward(hMid[l], 0, w, off(lw.postNorm()), rstd2[l], dx, 0, dh, 0,
-                    dW, off(lw.postNorm()), 0, n, C);
+            normBackward(hMid[l], lw.postNorm(), rstd2[l], dx, n);
             // Attention block, dh is now d(h_mid).
             Arrays.fill(dAtt, 0, n * c.qDim(), 0f);
             linearBackward(l, Projection.O, att[l], dh, dAtt, n);
@@ -421,14 +482,15 @@ public final class TrainingModel {
             Arrays.fill(dk, 0, n * c.kvDim(), 0f);
             Arrays.fill(dv, 0, n * c.kvDim(), 0f);
             attentionBackward(l, b);
-            Ops.rope(dq, c.qDim(), c.numHeads(), c.headDim(), b.positions(), 0, cos, sin, 0, n, true);
-            Ops.rope(dk, c.kvDim(), c.numKvHeads(), c.headDim(), b.positions(), 0, cos, sin, 0, n, true);
+            pfor(n, c.qDim() + c.kvDim(), (a, z) -> {
+                Ops.rope(dq, c.qDim(), c.numHeads(), c.headDim(), b.positions(), 0, cos, sin, a, z, true);
+                Ops.rope(dk, c.kvDim(), c.numKvHeads(), c.headDim(), b.positions(), 0, cos, sin, a, z, true);
+            });
             Arrays.fill(dx, 0, n * C, 0f);
             linearBackward(l, Projection.Q, x1[l], dq, dx, n);
             linearBackward(l, Projection.K, x1[l], dk, dx, n);
             linearBackward(l, Projection.V, x1[l], dv, dx, n);
-            Ops.rmsnormBackward(hIn[l], 0, w, off(lw.inputNorm()), rstd1[l], dx, 0, dh, 0,
-                    dW, off(lw.inputNorm()), 0, n, C);
+            normBackward(hIn[l], lw.inputNorm(), rstd1[l], dx, n);
         }
 
         // Embedding: dE[id] += dh
@@ -441,16 +503,47 @@ public final class TrainingModel {
         }
     }
 
+    /** RMSNorm backward into dh (+=), and the weight gradient in full fine-tuning. */
+    private void normBackward(float[] x, TensorSlot weight, float[] rstd, float[] dy, int n) {
+        int C = c.hiddenSize();
+        pfor(n, 2 * C, (a, z) -> Ops.rmsnormBackward(x, 0, w, off(weight), rstd, dy, 0, dh, 0, a, z, C));
+        if (dW != null) Ops.rmsnormWeightGrad(x, 0, rstd, dy, 0, dW, off(weight), n, C);
+    }
+
+    /**
+     * Backward of {@link #attentionForward}, per (row, KV group): dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P))·scale,
+     * dQ = dS·K, dK += dSᵀ·Q, dV += Pᵀ·dO. The heads of one group run in one task, so dK and dV sum without races.
+     */
     private void attentionBackward(int l, Batch b) {
         int T = b.seqLen();
+        int hd = c.headDim();
         int group = c.numHeads() / c.numKvHeads();
-        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
-        for (int r = 0; r < b.rows(); r++) {
-            for (int h = 0; h < c.numHeads(); h++) {
-                Ops.attentionBackward(q[l], k[l], v[l], att[l], probs[l], (r * c.numHeads() + h) * T * T, dAtt, dq,
-                        dk, dv, b.positions(), r * T, T, c.qDim(), c.kvDim(), h, h / group, c.headDim(), scale);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int qW = c.qDim(), kvW = c.kvDim();
+        pfor(b.rows() * c.numKvHeads(), 8 * group * T * T * hd, (from, to) -> {
+            float[] dS = attScratch.get();
+            for (int task = from; task < to; task++) {
+                int r = task / c.numKvHeads(), g = task % c.numKvHeads();
+                int kvOff = r * T * kvW + g * hd;
+                for (int h = g * group; h < (g + 1) * group; h++) {
+                    int qOff = r * T * qW + h * hd;
+                    int pOff = (r * c.numHeads() + h) * T * T;
+                    Gemm.multiply(Gemm.Layout.ABT, T, T, hd, dAtt, qOff, qW, v[l], kvOff, kvW, dS, 0, T, false, null);
+                    for (int t = 0; t < T; t++) {
+                        int start = t - b.positions()[r * T + t];
+                        int pi = pOff + t * T;
+                        float dd = 0;
+                        for (int t2 = start; t2 <= t; t2++) dd += probs[l][pi + t2] * dS[t * T + t2];
+                        for (int t2 = 0; t2 < T; t2++) {
+                            dS[t * T + t2] = t2 < start || t2 > t ? 0f : probs[l][pi + t2] * (dS[t * T + t2] - dd) * scale;
+                        }
+                    }
+                    Gemm.multiply(Gemm.Layout.AB, T, hd, T, dS, 0, T, k[l], kvOff, kvW, dq, qOff, qW, true, null);
+                    Gemm.multiply(Gemm.Layout.ATB, T, hd, T, dS, 0, T, q[l], qOff, qW, dk, kvOff, kvW, true, null);
+                    Gemm.multiply(Gemm.Layout.ATB, T, hd, T, probs[l], pOff, T, dAtt, qOff, qW, dv, kvOff, kvW, true, null);
+                }
             }
-        }
+        });
     }
 
     /**
