@@ -1,6 +1,7 @@
 package dev.distillery.orchestrator.cli;
 
 import dev.distillery.datasets.io.DatasetException;
+import dev.distillery.trainers.training.TrainingDivergedException;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -23,7 +24,7 @@ public class CommandLineSetup {
         // Enum options read the way users type them: --key prompt as well as --key PROMPT.
         return factory.create().setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof DatasetException || e instanceof IllegalArgumentException
-                    || e instanceof java.io.UncheckedIOException) {
+                    || e instanceof java.io.UncheckedIOException || e instanceof TrainingDivergedException) {
                 cmd.getErr().println("distillery: error: " + e.getMessage());
                 return DATA_ERROR;
             }

@@ -39,4 +39,39 @@ class TrainingRunTest {
         assertTrue(Files.exists(r.modelDir().resolve("model.safetensors")));
         assertTrue(Files.readString(r.output().resolve("train_summary.json")).contains("eval_accuracy"));
     }
+
+    /**
+     * LoRA outputs: a PEFT adapter, and a merged model that Jlama loads and computes exactly like the trainer; a
+     * second job starting from that adapter (init_adapter) picks up where the first ended.
+     */
+    @Test
+    void loraWritesAnAdapterAndAMergedModelJlamaAgreesWithAndCanContinueFromIt() throws Exception {
+        String common = """
+                method: lora
+                base_model:
+                  path: %s
+                  init: {hidden: 64, layers: 2, heads: 4, kv_heads: 2, intermediate: 128, vocab: 384, context: 64, seed: 3}
+                dataset: {toy: {task: upper, count: 128, seed: 1}}
+                optimizer: {learning_rate: 1.0e-2}
+                batch: {micro_batch_size: 16, max_length: 48}
+                max_steps: 6
+                save_merged: true
+                """.formatted(tmp.resolve("base"));
+        Path first = tmp.resolve("first.yaml");
+        Files.writeString(first, common + "lora: {r: 4, alpha: 8, target_modules: [all-linear]}\noutput: " + tmp.resolve("o1") + "\n");
+        TrainingRun.Report r1 = TrainingRun.run(TrainJob.read(first), false, TrainingListener.NONE);
+        assertTrue(Files.exists(r1.adapterDir().resolve("adapter_model.safetensors")));
+        var parity = dev.distillery.trainers.jlama.JlamaParityCheck.run(r1.modelDir(), 17, 5);
+        assertTrue(parity.passed(), parity.describe());
+
+        Path second = tmp.resolve("second.yaml");
+        Files.writeString(second, common + "lora: {init_adapter: " + r1.adapterDir() + "}\noutput: " + tmp.resolve("o2") + "\n");
+        TrainingRun.Report r2 = TrainingRun.run(TrainJob.read(second), false, TrainingListener.NONE);
+        double firstLossOfSecondRun = Double.parseDouble(Files.readAllLines(r2.output().resolve("metrics.jsonl")).get(0)
+                .replaceAll(".*\"loss\":([^,]+),.*", "$1"));
+        double firstLossOfFirstRun = Double.parseDouble(Files.readAllLines(r1.output().resolve("metrics.jsonl")).get(0)
+                .replaceAll(".*\"loss\":([^,]+),.*", "$1"));
+        assertTrue(firstLossOfSecondRun < firstLossOfFirstRun,
+                "continuing from the adapter starts lower: " + firstLossOfSecondRun + " vs " + firstLossOfFirstRun);
+    }
 }
