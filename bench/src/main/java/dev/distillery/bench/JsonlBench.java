@@ -11,9 +11,6 @@ import dev.distillery.datasets.store.DatasetWriter;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +35,9 @@ public final class JsonlBench {
             System.out.printf("JSONL bench: %,d records, %d cores, max heap %d MiB, %s%n", n,
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version());
             run(tmp, Math.min(n, 200_000)); // warm-up: JIT, page cache
-            resetPeaks();
+            HeapPeak.reset();
             double[] r = run(tmp, n);
-            long peak = peakHeapMiB();
+            long peak = HeapPeak.mib();
             System.out.printf("%-34s %12s %12s%n", "", "records/s", "vs baseline");
             System.out.printf("%-34s %,12.0f %12s%n", "baseline: raw line copy (write)", r[0], "1.00");
             System.out.printf("%-34s %,12.0f %12.2f%n", "dataset write (DatasetWriter)", r[1], r[1] / r[0]);
@@ -100,18 +97,5 @@ public final class JsonlBench {
 
     private static double sec(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
-    }
-
-    private static long peakHeapMiB() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
-        }
-        return sum >> 20;
     }
 }

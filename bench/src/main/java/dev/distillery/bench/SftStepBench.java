@@ -15,9 +15,6 @@ import dev.distillery.trainers.optim.GradientClipping;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,12 +51,12 @@ public final class SftStepBench {
             String[] p = item.split(":");
             Setup s = setups.stream().filter(x -> x.name().equals(p[0])).findFirst().orElseThrow();
             boolean lora = p[1].equals("lora");
-            resetPeaks();
+            HeapPeak.reset();
             // The tiny model needs many steps before the JIT has compiled everything (30 steps read 40% low).
             double tps = javaTokensPerSecond(s.config(), lora, p[0].equals("tiny") ? 300 : 8);
             double flops = stepFlopsPerToken(s.config(), lora, 128);
             rows.add(new String[]{item, String.format("%,.0f", tps), String.format("%.1f", tps * flops / 1e9),
-                    String.format("%.0f%%", 100 * tps * flops / 1e9 / peak), peakHeapMiB() + " MiB",
+                    String.format("%.0f%%", 100 * tps * flops / 1e9 / peak), HeapPeak.mib() + " MiB",
                     Double.toString(tps)});
         }
         List<Double> torch = pytorch(which);
@@ -137,18 +134,5 @@ public final class SftStepBench {
         }
         p.waitFor();
         return out;
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
-    }
-
-    private static long peakHeapMiB() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
-        }
-        return sum >> 20;
     }
 }

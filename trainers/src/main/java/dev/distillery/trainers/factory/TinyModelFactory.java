@@ -1,5 +1,6 @@
 package dev.distillery.trainers.factory;
 
+import dev.distillery.trainers.io.FileTrees;
 import dev.distillery.trainers.io.ModelWriter;
 import dev.distillery.trainers.model.Initializers;
 import dev.distillery.trainers.model.ModelConfig;
@@ -118,8 +119,8 @@ public final class TinyModelFactory {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException ignored) {
             // a temp directory; the OS cleans it eventually
         }

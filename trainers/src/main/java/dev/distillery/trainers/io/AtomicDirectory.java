@@ -5,7 +5,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -36,10 +35,10 @@ final class AtomicDirectory {
             Files.deleteIfExists(abs);   // only an empty directory can be here
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
         } catch (DirectoryNotEmptyException e) {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
             throw new ModelFormatException(abs + ": became non-empty while writing; refusing to overwrite", e);
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
             throw e;
         }
     }
@@ -48,13 +47,6 @@ final class AtomicDirectory {
         if (!Files.isDirectory(p)) return false;
         try (Stream<Path> s = Files.list(p)) {
             return s.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.distillery.trainers.data.TokenizedExample;
 import dev.distillery.trainers.data.ToyTasks;
 import dev.distillery.trainers.engine.TrainingModel;
 import dev.distillery.trainers.factory.TinyModelFactory;
+import dev.distillery.trainers.io.FileTrees;
 import dev.distillery.trainers.io.LoadedModel;
 import dev.distillery.trainers.io.ModelLoader;
 import dev.distillery.trainers.io.ModelWriter;
@@ -274,9 +275,6 @@ public final class TrainingRun {
 
     /** Outputs are rewritten at the end of every (resumed) run; the writers refuse non-empty targets. */
     private static void replace(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+        FileTrees.delete(dir);
     }
 }

@@ -2,6 +2,7 @@ package dev.distillery.trainers.training;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.datasets.json.Json;
+import dev.distillery.trainers.io.FileTrees;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -55,7 +56,7 @@ public record Checkpoint(int step, int epoch, int position, float[] params, floa
         Path tmp = root.resolve(String.format(".step-%06d.tmp", c.step));
         try {
             Files.createDirectories(root);
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
             Files.createDirectories(tmp);
             writeFloats(tmp.resolve("params.bin"), c.params);
             writeFloats(tmp.resolve("adam_m.bin"), c.m);
@@ -63,10 +64,10 @@ public record Checkpoint(int step, int epoch, int position, float[] params, floa
             ObjectNode state = Json.object().put("step", c.step).put("epoch", c.epoch).put("position", c.position)
                     .put("trainable_parameters", c.params.length);
             Files.writeString(tmp.resolve("state.json"), Json.pretty(state));
-            deleteTree(target);
+            FileTrees.delete(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             List<Path> all = list(root);
-            for (int i = 0; i < all.size() - keep; i++) deleteTree(all.get(i));
+            for (int i = 0; i < all.size() - keep; i++) FileTrees.delete(all.get(i));
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot save checkpoint: " + e.getMessage(), e);
@@ -136,13 +137,6 @@ public record Checkpoint(int step, int epoch, int position, float[] params, floa
             float[] out = new float[n];
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
             return out;
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(x);
         }
     }
 }
