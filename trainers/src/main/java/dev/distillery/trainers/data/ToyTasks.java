@@ -62,6 +62,29 @@ public final class ToyTasks {
         return out;
     }
 
+    /**
+     * Preference pairs over the same questions as {@link #generate}: chosen is the correct answer, rejected a wrong
+     * one that looks plausible (an off-by-a-little sum, a word reversed wrongly or left in lower case).
+     */
+    public static List<DataRecord> preferences(Task task, int count, long seed) {
+        Random r = new Random(seed ^ 0x5DEECE66DL);
+        List<DataRecord> out = new ArrayList<>(count);
+        for (DataRecord chat : generate(task, count, seed)) {
+            var turns = ((Payload.Chat) chat.payload()).messages();
+            String question = turns.messages().get(0).content();
+            String right = turns.last().content();
+            String wrong = switch (task) {
+                case ADD -> Integer.toString(Integer.parseInt(right) + (r.nextBoolean() ? 1 : -1) * (1 + r.nextInt(3)));
+                case REVERSE -> question.substring("reverse: ".length());
+                case UPPER -> question.substring("upper: ".length());
+            };
+            if (wrong.equals(right)) wrong = right + right; // a palindrome or an empty change: still wrong
+            out.add(DataRecord.of(new Payload.Preference(Conversation.of(Message.user(question)),
+                    Conversation.of(Message.assistant(right)), Conversation.of(Message.assistant(wrong)))));
+        }
+        return out;
+    }
+
     /** The expected answer for an instruction of {@code task}, for accuracy checks. */
     public static String answer(Task task, String instruction) {
         return switch (task) {

@@ -33,15 +33,23 @@ public final class GreedyAccuracy {
         int endOfTurn = tokenizer.id(template.eosToken());
         int correct = 0;
         for (DataRecord r : records) {
-            if (!(r.payload() instanceof Payload.Chat chat) || chat.messages().isEmpty()
-                    || chat.messages().last().role() != Role.ASSISTANT) {
+            Conversation prompt;
+            String reference;
+            if (r.payload() instanceof Payload.Chat chat && !chat.messages().isEmpty()
+                    && chat.messages().last().role() == Role.ASSISTANT) {
+                List<Message> turns = chat.messages().messages();
+                prompt = new Conversation(turns.subList(0, turns.size() - 1));
+                reference = chat.messages().last().content();
+            } else if (r.payload() instanceof Payload.Preference pref && pref.prompt() instanceof Conversation c
+                    && pref.chosen() instanceof Conversation chosen && !chosen.isEmpty()) {
+                prompt = c;
+                reference = chosen.last().content();
+            } else {
                 throw new IllegalArgumentException("record " + r.id() + ": accuracy needs chats ending with the "
-                        + "reference assistant answer");
+                        + "reference assistant answer, or conversational preference pairs (the chosen answer)");
             }
-            List<Message> turns = chat.messages().messages();
-            Conversation prompt = new Conversation(turns.subList(0, turns.size() - 1));
             String answer = decode(model, tokenizer, template.render(prompt, true), endOfTurn, maxNewTokens);
-            if (answer.trim().equals(chat.messages().last().content().trim())) correct++;
+            if (answer.trim().equals(reference.trim())) correct++;
         }
         return (double) correct / records.size();
     }

@@ -24,9 +24,10 @@ import java.util.Locale;
  * TrainJob job = TrainJob.read(Path.of("examples/sft-tiny.yaml"));
  * }</pre>
  */
-public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval eval, Lora lora, Optimizer optimizer,
-                       Schedule schedule, BatchSpec batch, Integer epochs, Integer maxSteps, Long seed,
-                       Integer checkpointEvery, Integer evalEvery, String output, Boolean saveMerged) {
+public record TrainJob(String method, String objective, BaseModel baseModel, Data dataset, Eval eval, Lora lora,
+                       Preference preference, Optimizer optimizer, Schedule schedule, BatchSpec batch, Integer epochs,
+                       Integer maxSteps, Long seed, Integer checkpointEvery, Integer evalEvery, String output,
+                       Boolean saveMerged) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
@@ -58,7 +59,10 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
     public record Data(String path, String format, Toy toy) {
     }
 
-    /** {@code toy: {task: add, count: 2000, seed: 1}} */
+    /**
+     * {@code toy: {task: add, count: 2000, seed: 1}}: chats for SFT, preference pairs (correct vs wrong answer) for
+     * DPO.
+     */
     public record Toy(String task, Integer count, Long seed) {
     }
 
@@ -74,6 +78,18 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
     /** LoRA settings in PEFT's names; {@code init_adapter} starts from an existing PEFT adapter directory. */
     public record Lora(Integer r, Double alpha, Double dropout, List<String> targetModules, Boolean useRslora,
                        String initAdapter) {
+    }
+
+    /**
+     * Preference optimisation settings (objective {@code dpo}).
+     *
+     * @param loss           sigmoid (dpo), ipo, sigmoid_norm (dpo_norm), hinge, robust, orpo, simpo
+     * @param beta           β (default 0.1)
+     * @param labelSmoothing ε for robust / SimPO (default 0)
+     * @param simpoGamma     SimPO's margin γ (default 0.5)
+     * @param sftWeight      weight of an NLL term on the chosen answer (RPO; default 0)
+     */
+    public record Preference(String loss, Double beta, Double labelSmoothing, Double simpoGamma, Double sftWeight) {
     }
 
     public record Optimizer(Double learningRate, Double weightDecay, Double beta1, Double beta2, Double eps,
@@ -150,6 +166,15 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
     void validate(Path file) {
         String m = method();
         if (!m.equals("lora") && !m.equals("full")) fail(file, "method", "expected lora or full, got '" + method + "'");
+        String o = objective();
+        if (!o.equals("sft") && !o.equals("dpo")) fail(file, "objective", "expected sft or dpo, got '" + objective + "'");
+        if (preference != null && preference.loss() != null) {
+            try {
+                dev.distillery.trainers.preference.PreferenceLoss.Type.parse(preference.loss());
+            } catch (IllegalArgumentException e) {
+                fail(file, "preference.loss", e.getMessage());
+            }
+        }
         if (baseModel == null || baseModel.path() == null) fail(file, "base_model.path", "required: the model directory");
         if (dataset == null || (dataset.path() == null) == (dataset.toy() == null)) {
             fail(file, "dataset", "give exactly one of dataset.path or dataset.toy");
@@ -170,6 +195,11 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
         return method == null ? "lora" : method.toLowerCase(Locale.ROOT);
     }
 
+    /** {@code sft} (default) or {@code dpo} (the preference family chosen by {@code preference.loss}). */
+    public String objective() {
+        return objective == null ? "sft" : objective.toLowerCase(Locale.ROOT);
+    }
+
     /** This job as YAML, e.g. to store the resolved job next to its outputs. */
     public String toYaml() {
         try {
@@ -180,7 +210,7 @@ public record TrainJob(String method, BaseModel baseModel, Data dataset, Eval ev
     }
 
     public TrainJob withOutput(String newOutput) {
-        return new TrainJob(method, baseModel, dataset, eval, lora, optimizer, schedule, batch, epochs, maxSteps, seed,
-                checkpointEvery, evalEvery, newOutput, saveMerged);
+        return new TrainJob(method, objective, baseModel, dataset, eval, lora, preference, optimizer, schedule, batch,
+                epochs, maxSteps, seed, checkpointEvery, evalEvery, newOutput, saveMerged);
     }
 }

@@ -5,6 +5,7 @@ import dev.distillery.datasets.Datasets;
 import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.json.Json;
 import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.datasets.model.Payload;
 import dev.distillery.trainers.data.TokenizedExample;
 import dev.distillery.trainers.data.ToyTasks;
 import dev.distillery.trainers.engine.TrainingModel;
@@ -23,6 +24,9 @@ import dev.distillery.trainers.optim.AdamW;
 import dev.distillery.trainers.optim.LearningRateSchedule;
 import dev.distillery.trainers.eval.GreedyAccuracy;
 import dev.distillery.trainers.tokenizer.ChatTemplate;
+import dev.distillery.trainers.preference.PreferenceExample;
+import dev.distillery.trainers.preference.PreferenceLoss;
+import dev.distillery.trainers.preference.PreferenceTrainer;
 import dev.distillery.trainers.tokenizer.SftEncoder;
 import dev.distillery.trainers.tokenizer.Tokenizer;
 import dev.distillery.trainers.training.Checkpoint;
@@ -92,7 +96,8 @@ public final class TrainingRun {
         long seed = job.seed() == null ? 42 : job.seed();
 
         Path modelDir = Path.of(job.baseModel().path());
-        List<DataRecord> trainRecords = loadRecords(job.dataset().path(), job.dataset().format(), job.dataset().toy());
+        boolean dpo = job.objective().equals("dpo");
+        List<DataRecord> trainRecords = loadRecords(job.dataset().path(), job.dataset().format(), job.dataset().toy(), dpo);
         if (!Files.exists(modelDir)) {
             if (job.baseModel().init() == null) {
                 throw new IllegalArgumentException(modelDir + ": base model not found (give base_model.init to create a "
@@ -117,7 +122,7 @@ public final class TrainingRun {
             throw new IllegalArgumentException(modelDir + ": cannot load the tokenizer: " + e.getMessage(), e);
         }
         Map<SftEncoder.Status, Integer> counts = new EnumMap<>(SftEncoder.Status.class);
-        List<TokenizedExample> train = encode(encoder, trainRecords, counts);
+        List<TokenizedExample> train = dpo ? List.of() : encode(encoder, trainRecords, counts);
         List<TokenizedExample> eval = new ArrayList<>();
         List<DataRecord> evalRecords = List.of();
         if (job.eval() != null) {
@@ -127,17 +132,18 @@ public final class TrainingRun {
                 eval.addAll(train.subList(0, n));
                 train = new ArrayList<>(train.subList(n, train.size()));
             } else {
-                evalRecords = loadRecords(job.eval().path(), job.eval().format(), job.eval().toy());
-                eval = encode(encoder, evalRecords, new EnumMap<>(SftEncoder.Status.class));
+                evalRecords = loadRecords(job.eval().path(), job.eval().format(), job.eval().toy(), dpo);
+                if (!dpo) eval = encode(encoder, evalRecords, new EnumMap<>(SftEncoder.Status.class));
             }
         }
-        if (train.isEmpty()) throw new IllegalArgumentException("no training examples left after encoding: " + counts);
+        if (!dpo && train.isEmpty()) throw new IllegalArgumentException("no training examples left after encoding: " + counts);
 
         TrainingSettings settings = settings(job, maxLength, seed);
+        int rows = (dpo ? 2 : 1) * settings.microBatchRows(); // a preference micro-batch holds chosen and rejected rows
         TrainingModel model;
         LoraLayout loraLayout = null;
         if (job.method().equals("full")) {
-            model = TrainingModel.full(base.weights(), settings.microBatchRows(), maxLength);
+            model = TrainingModel.full(base.weights(), rows, maxLength);
         } else {
             var l = job.lora();
             String init = l == null ? null : l.initAdapter();
@@ -154,10 +160,22 @@ public final class TrainingRun {
                 loraLayout = LoraLayout.of(base.config(), loraConfig(l));
                 loraParams = Initializers.lora(loraLayout, seed);
             }
-            model = TrainingModel.lora(base.weights(), loraLayout, loraParams, settings.microBatchRows(), maxLength);
+            model = TrainingModel.lora(base.weights(), loraLayout, loraParams, rows, maxLength);
         }
 
-        var result = new SftTrainer(model, settings, output).train(train, eval, resume, listener);
+        SftTrainer.TrainingResult result;
+        int examples;
+        if (dpo) {
+            List<PreferenceExample> pairs = encodePairs(encoder, trainRecords, counts);
+            if (pairs.isEmpty()) throw new IllegalArgumentException("no preference pairs left after encoding: " + counts);
+            List<PreferenceExample> evalPairs = encodePairs(encoder, evalRecords, new EnumMap<>(SftEncoder.Status.class));
+            result = new PreferenceTrainer(model, settings, preferenceLoss(job.preference()), output)
+                    .train(pairs, evalPairs, resume, listener);
+            examples = pairs.size();
+        } else {
+            result = new SftTrainer(model, settings, output).train(train, eval, resume, listener);
+            examples = train.size();
+        }
         double accuracy = Double.NaN;
         if (job.eval() != null && Boolean.TRUE.equals(job.eval().accuracy()) && !evalRecords.isEmpty()) {
             try {
@@ -186,8 +204,8 @@ public final class TrainingRun {
                 replace(outModel);
                 ModelWriter.write(outModel, base.config(), base.weights(), modelDir);
             }
-            ObjectNode summary = Json.object().put("method", job.method()).put("steps", result.steps())
-                    .put("final_loss", result.finalLoss()).put("examples", train.size())
+            ObjectNode summary = Json.object().put("method", job.method()).put("objective", job.objective())
+                    .put("steps", result.steps()).put("final_loss", result.finalLoss()).put("examples", examples)
                     .put("eval_examples", eval.size()).put("resumed_from", result.resumedFrom());
             if (!Double.isNaN(result.evalLoss())) summary.put("eval_loss", result.evalLoss());
             if (!Double.isNaN(accuracy)) summary.put("eval_accuracy", accuracy);
@@ -196,7 +214,7 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException(output + ": cannot write outputs: " + e.getMessage(), e);
         }
-        return new Report(output, result.steps(), result.finalLoss(), result.evalLoss(), accuracy, train.size(), counts,
+        return new Report(output, result.steps(), result.finalLoss(), result.evalLoss(), accuracy, examples, counts,
                 adapterDir, outModel, result.resumedFrom());
     }
 
@@ -214,10 +232,12 @@ public final class TrainingRun {
         TinyModelFactory.create(dir, spec, corpus);
     }
 
-    private static List<DataRecord> loadRecords(String path, String format, TrainJob.Toy toy) {
+    private static List<DataRecord> loadRecords(String path, String format, TrainJob.Toy toy, boolean pairs) {
         if (toy != null) {
-            return ToyTasks.generate(ToyTasks.Task.parse(toy.task() == null ? "add" : toy.task()),
-                    intOr(toy.count(), 1000), toy.seed() == null ? 1 : toy.seed());
+            ToyTasks.Task task = ToyTasks.Task.parse(toy.task() == null ? "add" : toy.task());
+            int n = intOr(toy.count(), 1000);
+            long seed = toy.seed() == null ? 1 : toy.seed();
+            return pairs ? ToyTasks.preferences(task, n, seed) : ToyTasks.generate(task, n, seed);
         }
         List<DataRecord> out = new ArrayList<>();
         try (RecordIterator it = Datasets.input(Path.of(path), format).open()) {
@@ -235,6 +255,62 @@ public final class TrainingRun {
             if (res.kept()) out.add(new TokenizedExample(res.inputIds(), res.labels()));
         }
         return out;
+    }
+
+    /**
+     * Preference pairs as two prompt/completion encodings each; identical chosen and rejected, and pairs whose
+     * encoding dropped either side, are skipped and counted ({@code DROPPED_NO_TARGETS} covers identical pairs).
+     */
+    static List<PreferenceExample> encodePairs(SftEncoder encoder, List<DataRecord> records,
+                                                       Map<SftEncoder.Status, Integer> counts) {
+        List<PreferenceExample> out = new ArrayList<>(records.size());
+        for (DataRecord r : records) {
+            TokenizedExample chosen, rejected;
+            if (r.payload() instanceof Payload.Preference p) {
+                if (p.chosen().equals(p.rejected())) {
+                    counts.merge(SftEncoder.Status.DROPPED_NO_TARGETS, 1, Integer::sum);
+                    continue;
+                }
+                SftEncoder.Result c = encoder.encode(new Payload.PromptCompletion(p.prompt(), p.chosen()));
+                SftEncoder.Result x = encoder.encode(new Payload.PromptCompletion(p.prompt(), p.rejected()));
+                if (!c.kept() || !x.kept()) {
+                    counts.merge(!c.kept() ? c.status() : x.status(), 1, Integer::sum);
+                    continue;
+                }
+                counts.merge(c.status() == SftEncoder.Status.TRUNCATED || x.status() == SftEncoder.Status.TRUNCATED
+                        ? SftEncoder.Status.TRUNCATED : SftEncoder.Status.KEPT, 1, Integer::sum);
+                chosen = new TokenizedExample(c.inputIds(), c.labels());
+                rejected = new TokenizedExample(x.inputIds(), x.labels());
+            } else if (r.payload() instanceof Payload.TokenPreference p) {
+                chosen = concat(p.promptIds(), p.chosenIds());
+                rejected = concat(p.promptIds(), p.rejectedIds());
+                counts.merge(SftEncoder.Status.KEPT, 1, Integer::sum);
+            } else {
+                throw new IllegalArgumentException("record " + r.id() + ": the dpo objective needs preference pairs "
+                        + "(prompt/chosen/rejected), got a '" + r.payload().type() + "' record");
+            }
+            out.add(new PreferenceExample(chosen, rejected, 0, 0));
+        }
+        return out;
+    }
+
+    private static TokenizedExample concat(int[] prompt, int[] completion) {
+        if (completion.length == 0) throw new IllegalArgumentException("empty completion in a pretokenized pair");
+        int[] ids = new int[prompt.length + completion.length];
+        int[] labels = new int[ids.length];
+        System.arraycopy(prompt, 0, ids, 0, prompt.length);
+        System.arraycopy(completion, 0, ids, prompt.length, completion.length);
+        java.util.Arrays.fill(labels, 0, prompt.length, -100);
+        System.arraycopy(completion, 0, labels, prompt.length, completion.length);
+        return new TokenizedExample(ids, labels);
+    }
+
+    static PreferenceLoss preferenceLoss(TrainJob.Preference p) {
+        return new PreferenceLoss(PreferenceLoss.Type.parse(p == null || p.loss() == null ? "sigmoid" : p.loss()),
+                p == null || p.beta() == null ? 0.1 : p.beta(),
+                p == null || p.labelSmoothing() == null ? 0.0 : p.labelSmoothing(),
+                p == null || p.simpoGamma() == null ? 0.5 : p.simpoGamma(),
+                p == null || p.sftWeight() == null ? 0.0 : p.sftWeight());
     }
 
     static TrainingSettings settings(TrainJob job, int maxLength, long seed) {

@@ -5,7 +5,6 @@ import dev.distillery.trainers.data.TokenizedExample;
 import dev.distillery.trainers.engine.Batch;
 import dev.distillery.trainers.engine.SequenceScores;
 import dev.distillery.trainers.engine.TrainingModel;
-import dev.distillery.trainers.optim.AdamW;
 
 import java.nio.file.Path;
 import java.util.Arrays;
