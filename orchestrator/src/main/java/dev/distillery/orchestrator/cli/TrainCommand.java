@@ -45,8 +45,7 @@ public class TrainCommand implements Callable<Integer> {
         bar.done();
         out.printf("trained %d steps on %,d examples%s: final loss %.4f%s%n", r.steps(), r.examples(),
                 r.resumedFrom() > 0 ? " (resumed from step " + r.resumedFrom() + ")" : "", r.finalLoss(),
-                Double.isNaN(r.evalLoss()) ? "" : String.format(", eval loss %.4f (perplexity %.2f)", r.evalLoss(),
-                        Math.exp(r.evalLoss())));
+                Double.isNaN(r.evalLoss()) ? "" : String.format(", eval loss %.4f", r.evalLoss()));
         if (!Double.isNaN(r.evalAccuracy())) out.printf("eval accuracy (greedy, exact match): %.1f%%%n", 100 * r.evalAccuracy());
         out.println("data: " + r.encodeCounts());
         if (r.adapterDir() != null) out.println("adapter -> " + r.adapterDir());
@@ -91,7 +90,8 @@ public class TrainCommand implements Callable<Integer> {
         @Override
         public void onEval(int step, double loss, double perplexity) {
             if (terminal) err.println();
-            err.printf("eval at step %d: loss %.4f, perplexity %.2f%n", step, loss, perplexity);
+            err.printf("eval at step %d: loss %.4f%s%n", step, loss,
+                    Double.isNaN(perplexity) ? "" : String.format(", perplexity %.2f", perplexity));
             err.flush();
         }
 

@@ -46,8 +46,11 @@ final class MetricsLog {
         append(row);
     }
 
-    void eval(int step, double loss) {
-        append(Json.object().put("step", step).put("eval_loss", loss).put("eval_perplexity", Math.exp(loss)));
+    /** A NaN perplexity (a loss that is not a token NLL, such as DPO's) is left out. */
+    void eval(int step, double loss, double perplexity) {
+        ObjectNode row = Json.object().put("step", step).put("eval_loss", loss);
+        if (!Double.isNaN(perplexity)) row.put("eval_perplexity", perplexity);
+        append(row);
     }
 
     private void append(ObjectNode row) {

@@ -32,4 +32,9 @@ public interface Objective<U> {
 
     /** Scored tokens in the units, for the {@code num_tokens} metric. */
     long tokens(List<U> units);
+
+    /** Whether the loss is a token-mean negative log-likelihood, so that exp(loss) is a perplexity worth reporting. */
+    default boolean lossIsTokenNll() {
+        return false;
+    }
 }

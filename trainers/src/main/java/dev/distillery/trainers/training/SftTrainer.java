@@ -79,6 +79,11 @@ public final class SftTrainer {
         }
 
         @Override
+        public boolean lossIsTokenNll() {
+            return true;
+        }
+
+        @Override
         public long tokens(List<List<TokenizedExample>> rows) {
             long n = 0;
             for (List<TokenizedExample> row : rows) {

@@ -18,7 +18,7 @@ public interface TrainingListener {
                         double tokensPerSecond) {
     }
 
-    /** An evaluation finished. */
+    /** An evaluation finished; {@code perplexity} is NaN when the loss is not a token NLL (preference losses). */
     default void onEval(int step, double loss, double perplexity) {
     }
 

@@ -127,8 +127,9 @@ final class TrainingLoop<U> {
             boolean last = step == totalSteps;
             if (evaluate != null && (last || settings.evalEvery() > 0 && step % settings.evalEvery() == 0)) {
                 evalLoss = evaluate.applyAsDouble(step);
-                metrics.eval(step, evalLoss);
-                listener.onEval(step, evalLoss, Math.exp(evalLoss));
+                double perplexity = objective.lossIsTokenNll() ? Math.exp(evalLoss) : Double.NaN;
+                metrics.eval(step, evalLoss, perplexity);
+                listener.onEval(step, evalLoss, perplexity);
             }
             if (last || settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0) {
                 int nextEpoch = step / stepsPerEpoch;
