@@ -7,12 +7,15 @@ import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 import dev.distillery.trainers.engine.Batch;
 import dev.distillery.trainers.engine.TrainingModel;
+import dev.distillery.trainers.io.FileTrees;
 import dev.distillery.trainers.io.LoadedModel;
 import dev.distillery.trainers.io.ModelLoader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -57,7 +60,11 @@ public final class JlamaParityCheck {
     private JlamaParityCheck() {
     }
 
-    /** Runs the check on a random probe of {@code length} tokens drawn with {@code seed}. */
+    /**
+     * Runs the check on a random probe of {@code length} tokens drawn with {@code seed}, loading both engines from
+     * {@code modelDir}. Jlama's working directory is a private temporary folder, deleted before returning (Jlama's
+     * default one, a Guava temp dir, would be left behind).
+     */
     public static Report run(Path modelDir, int length, long seed) {
         LoadedModel ours;
         try {
@@ -65,18 +72,46 @@ public final class JlamaParityCheck {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        int vocab = ours.config().vocabSize();
+        TrainingModel engine = TrainingModel.full(ours.weights(), 1, length);
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("distillery-jlama-check");
+            AbstractModel jlama = ModelSupport.loadModel(modelDir.toFile(), work.toFile(), DType.F32, DType.F32,
+                    Optional.empty(), Optional.empty());
+            try {
+                return check(jlama, engine, modelDir, length, seed);
+            } finally {
+                jlama.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } finally {
+            if (work != null) {
+                try {
+                    FileTrees.delete(work);
+                } catch (IOException ignored) {
+                    // an empty temp folder; nothing else to do
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the check on models the caller already holds: {@code jlama} must serve the same weights as {@code engine}
+     * (for a LoRA engine, Jlama serves the merged weights). The engine needs room for one row of {@code length}
+     * tokens; its training flag is restored afterwards.
+     */
+    public static Report check(AbstractModel jlama, TrainingModel engine, Path model, int length, long seed) {
+        int vocab = engine.config().vocabSize();
         SplittableRandom r = new SplittableRandom(seed);
         int[] ids = new int[length];
         // Byte tokens and merges only: reserved padding tokens are never seen in text.
         for (int i = 0; i < length; i++) ids[i] = r.nextInt(Math.min(vocab, 256));
 
-        TrainingModel engine = TrainingModel.full(ours.weights(), 1, length);
         int[] labels = new int[length];
         java.util.Arrays.fill(labels, Batch.IGNORE);
         float[] expected = softmaxRows(engine.logits(Batch.of(1, length, ids, labels), 0), length, vocab);
 
-        AbstractModel jlama = ModelSupport.loadModel(modelDir.toFile(), DType.F32, DType.F32);
         try (KvBufferCache cache = new KvBufferCache(jlama)) {
             double batched;
             try (KvBufferCache.KvBuffer kv = cache.getEphemeralKvBuffer()) {
@@ -85,17 +120,17 @@ public final class JlamaParityCheck {
                 for (int t = 0; t < length; t++) {
                     batched = Math.max(batched, maxDiff(jlama.getLogits(out.slice(t)), expected, t * vocab, vocab));
                 }
+                out.close();
             }
             double incremental = 0;
             try (KvBufferCache.KvBuffer kv = cache.getEphemeralKvBuffer()) {
                 for (int t = 0; t < length; t++) {
-                    AbstractTensor h = jlama.forward(ids[t], t, kv, java.util.Optional.empty());
+                    AbstractTensor h = jlama.forward(ids[t], t, kv, Optional.empty());
                     incremental = Math.max(incremental, maxDiff(jlama.getLogits(h), expected, t * vocab, vocab));
+                    h.close();
                 }
             }
-            return new Report(modelDir, batched, incremental, length);
-        } finally {
-            jlama.close();
+            return new Report(model, batched, incremental, length);
         }
     }
 
