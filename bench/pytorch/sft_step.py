@@ -23,6 +23,8 @@ class Config:
 
 
 class LoraLinear(torch.nn.Module):
+    enabled = True  # False: the reference model (adapter disabled), as TRL does for PEFT models
+
     def __init__(self, inp, out, r, alpha, lora):
         super().__init__()
         self.weight = torch.nn.Parameter(torch.randn(out, inp) * 0.02, requires_grad=not lora)
@@ -34,7 +36,7 @@ class LoraLinear(torch.nn.Module):
 
     def forward(self, x):
         y = F.linear(x, self.weight)
-        if self.lora:
+        if self.lora and LoraLinear.enabled:
             y = y + self.s * F.linear(F.linear(x, self.a), self.b)
         return y
 
@@ -70,7 +72,7 @@ class Model(torch.nn.Module):
             layer.n2 = torch.nn.Parameter(torch.ones(c.hidden), requires_grad=full)
             self.layers.append(layer)
 
-    def forward(self, ids, labels):
+    def forward(self, ids, labels, per_sequence=False):
         c = self.c
         B, T = ids.shape
         pos = torch.arange(T, dtype=torch.float32)
@@ -94,12 +96,19 @@ class Model(torch.nn.Module):
             x = rms(h, L.n2)
             h = h + L["d"](F.silu(L["g"](x)) * L["u"](x))
         logits = F.linear(rms(h, self.norm), self.lm_head)
+        if per_sequence:  # summed log-prob of each row's targets (DPO)
+            lp = torch.log_softmax(logits[:, :-1], -1).gather(-1, labels[:, 1:].unsqueeze(-1)).squeeze(-1)
+            return lp.sum(-1)
         return F.cross_entropy(logits[:, :-1].reshape(-1, c.vocab), labels[:, 1:].reshape(-1), ignore_index=-100)
 
 
 def run(c, method, steps, warmup, batch, seq):
     torch.manual_seed(0)
     m = Model(c, None if method == "full" else {"q", "k", "v", "o"})
+    if method == "dpo":
+        for layer in m.layers:  # B ≠ 0 so policy and reference differ, as after some training
+            for name in "qkvo":
+                torch.nn.init.normal_(layer[name].b, std=0.01)
     params = [p for p in m.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
     ids = torch.randint(0, c.vocab, (batch, seq))
@@ -107,7 +116,17 @@ def run(c, method, steps, warmup, batch, seq):
     for i in range(warmup + steps):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        loss = m(ids, ids)
+        if method == "dpo":  # 4 pairs = 8 rows: reference forward (adapter off, no grad), policy forward + backward
+            with torch.no_grad():
+                LoraLinear.enabled = False
+                ref = m(ids, ids, per_sequence=True)
+                LoraLinear.enabled = True
+            pol = m(ids, ids, per_sequence=True)
+            p = ids.shape[0] // 2
+            delta = (pol[:p] - ref[:p]) - (pol[p:] - ref[p:])
+            loss = -F.logsigmoid(0.1 * delta).mean()
+        else:
+            loss = m(ids, ids)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
