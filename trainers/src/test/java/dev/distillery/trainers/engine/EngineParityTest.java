@@ -125,4 +125,23 @@ class EngineParityTest {
         double[] without = m.forward(b).logProb();
         assertArrayEquals(without, with, 0.0);
     }
+
+    /** The DPO reference with LoRA: the adapter switched off gives exactly the base model, whatever B holds. */
+    @Test
+    void adapterDisabledIsExactlyTheBaseModelEvenAfterTraining() {
+        ModelConfig c = ModelConfig.llama(29, 16, 20, 2, 4, 2);
+        ModelWeights w = Initializers.randomModel(c, 1, 0.2);
+        LoraLayout ll = LoraLayout.of(c, new LoraConfig(4, 8, 0.0, EnumSet.allOf(Projection.class), false));
+        float[] lp = Initializers.lora(ll, 2);
+        Random r = new Random(9);
+        for (int i = 0; i < lp.length; i++) lp[i] += (float) (r.nextGaussian() * 0.1);
+        TrainingModel m = TrainingModel.lora(w, ll, lp, 2, 9);
+        Batch b = batch(c, 4);
+        double[] adapted = m.forward(b).logProb().clone();
+        m.setLoraEnabled(false);
+        double[] off = m.forward(b).logProb().clone();
+        double[] base = TrainingModel.full(w, 2, 9).forward(b).logProb();
+        assertArrayEquals(base, off, 0.0);
+        assertTrue(Math.abs(adapted[0] - base[0]) > 1e-4, "the adapter does change the model");
+    }
 }

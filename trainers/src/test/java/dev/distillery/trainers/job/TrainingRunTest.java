@@ -132,4 +132,39 @@ class TrainingRunTest {
         var model = dev.distillery.trainers.engine.TrainingModel.full(loaded.weights(), 32, 48);
         return dev.distillery.trainers.preference.PreferenceTrainer.preferenceRate(model, pairs, 16);
     }
+
+    /** Pretokenized pairs train as they are; identical pairs are skipped and counted, not trained on. */
+    @Test
+    void pretokenizedPairsTrainAndIdenticalPairsAreCounted() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            rows.append("{\"prompt_input_ids\":[60,61,").append(62 + i % 5).append("],\"chosen_input_ids\":[70,71,")
+                    .append(i % 7 + 72).append("],\"rejected_input_ids\":[90,").append(91 + i % 3).append("]}\n");
+        }
+        Path pre = tmp.resolve("pairs-pre.jsonl");
+        Files.writeString(pre, rows.toString());
+        Path plain = tmp.resolve("pairs-plain.jsonl");
+        Files.writeString(plain, "{\"prompt\":\"same\",\"chosen\":\"x\",\"rejected\":\"x\"}\n"
+                + "{\"prompt\":\"2+2=\",\"chosen\":\"4\",\"rejected\":\"5\"}\n");
+        String common = """
+                method: lora
+                objective: dpo
+                base_model:
+                  path: %s
+                  init: {hidden: 32, layers: 1, heads: 2, kv_heads: 1, intermediate: 64, vocab: 300, context: 64}
+                preference: {loss: ipo, beta: 0.5}
+                batch: {micro_batch_size: 8, max_length: 32}
+                max_steps: 3
+                """.formatted(tmp.resolve("b"));
+        Path job1 = tmp.resolve("j1.yaml");
+        Files.writeString(job1, common + "dataset: {path: " + pre + "}\noutput: " + tmp.resolve("o1") + "\n");
+        TrainingRun.Report r1 = TrainingRun.run(TrainJob.read(job1), false, TrainingListener.NONE);
+        assertTrue(r1.examples() == 24 && r1.steps() == 3, r1.toString());
+        Path job2 = tmp.resolve("j2.yaml");
+        Files.writeString(job2, common + "dataset: {path: " + plain + "}\noutput: " + tmp.resolve("o2") + "\n");
+        TrainingRun.Report r2 = TrainingRun.run(TrainJob.read(job2), false, TrainingListener.NONE);
+        assertTrue(r2.examples() == 1, "the identical pair is skipped: " + r2);
+        assertTrue(r2.encodeCounts().getOrDefault(dev.distillery.trainers.tokenizer.SftEncoder.Status.DROPPED_NO_TARGETS, 0) == 1,
+                r2.encodeCounts().toString());
+    }
 }
