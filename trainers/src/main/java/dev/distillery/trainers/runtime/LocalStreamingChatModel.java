@@ -9,7 +9,6 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,9 +31,9 @@ public final class LocalStreamingChatModel implements StreamingChatModel {
     private final List<ChatModelListener> listeners;
 
     private LocalStreamingChatModel(Builder b) {
-        this.model = Objects.requireNonNull(b.model, "model");
+        this.model = b.model;
         this.generator = new Generator(model);
-        this.defaults = b.parameters.modelName(model.name()).build();
+        this.defaults = b.defaults();
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -78,53 +77,9 @@ public final class LocalStreamingChatModel implements StreamingChatModel {
     }
 
     /** Same defaults as {@link LocalChatModel.Builder}. */
-    public static final class Builder {
-        private final LocalModel model;
-        private final LocalChatRequestParameters.Builder parameters = ChatSupport.defaults();
-        private List<ChatModelListener> listeners = List.of();
-
+    public static final class Builder extends ChatModelBuilder<Builder> {
         private Builder(LocalModel model) {
-            this.model = model;
-        }
-
-        public Builder temperature(double v) {
-            parameters.temperature(v);
-            return this;
-        }
-
-        public Builder topP(double v) {
-            parameters.topP(v);
-            return this;
-        }
-
-        public Builder topK(int v) {
-            parameters.topK(v);
-            return this;
-        }
-
-        public Builder maxOutputTokens(int v) {
-            parameters.maxOutputTokens(v);
-            return this;
-        }
-
-        public Builder stopSequences(List<String> v) {
-            parameters.stopSequences(v);
-            return this;
-        }
-
-        public Builder seed(Long v) {
-            parameters.seed(v);
-            return this;
-        }
-
-        public Builder defaultRequestParameters(ChatRequestParameters p) {
-            parameters.overrideWith(p);
-            return this;
-        }
-
-        public Builder listeners(List<ChatModelListener> v) {
-            listeners = v;
-            return this;
+            super(model);
         }
 
         public LocalStreamingChatModel build() {
