@@ -80,22 +80,6 @@ public final class PreferenceTrainer {
         return new EvalResult(sum / pairs.size(), correct / pairs.size());
     }
 
-    /**
-     * The share of pairs whose chosen completion the model finds more likely than the rejected one (summed log-probs):
-     * how often the model itself prefers the rule-following answer, independent of any reference.
-     */
-    public static double preferenceRate(TrainingModel model, List<PreferenceExample> pairs, int pairsPerBatch) {
-        model.setTraining(false);
-        int wins = 0;
-        for (int i = 0; i < pairs.size(); i += pairsPerBatch) {
-            List<PreferenceExample> mb = pairs.subList(i, Math.min(pairs.size(), i + pairsPerBatch));
-            SequenceScores s = model.forward(batch(mb));
-            for (int j = 0; j < mb.size(); j++) if (s.logProb()[j] > s.logProb()[j + mb.size()]) wins++;
-        }
-        model.setTraining(true);
-        return (double) wins / pairs.size();
-    }
-
     /** Chosen rows first, then rejected rows, so pair j is rows j and j + P. */
     static Batch batch(List<PreferenceExample> pairs) {
         List<List<TokenizedExample>> rows = new ArrayList<>(2 * pairs.size());

@@ -76,61 +76,95 @@ class TrainingRunTest {
     }
 
     /**
-     * DPO on pairs whose chosen answer follows a rule (the word in upper case) and whose rejected answer breaks it
-     * (left in lower case): on held-out pairs, the share the model itself ranks rule-first rises, and the DPO loss
-     * falls far below ln 2. (Sampling-based rule rates come with the local generation runtime.)
+     * The issue's DPO check: a model SFT-trained on a teacher that follows a rule (answer in upper case) only half the
+     * time samples rule-following answers about half the time; DPO on pairs where chosen follows the rule and rejected
+     * breaks it raises that rate, measured on the model's own samples (temperature 1) for held-out prompts.
      */
     @Test
-    void dpoRaisesTheRateAtWhichTheModelPrefersRuleFollowingAnswers() throws Exception {
+    void dpoRaisesTheRateAtWhichSamplesFollowTheRule() throws Exception {
+        java.util.Random rnd = new java.util.Random(1);
+        StringBuilder sftRows = new StringBuilder(), pairRows = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            String w = word(rnd);
+            String answer = rnd.nextBoolean() ? w.toUpperCase(java.util.Locale.ROOT) : w;
+            sftRows.append("{\"messages\":[{\"role\":\"user\",\"content\":\"upper: ").append(w)
+                    .append("\"},{\"role\":\"assistant\",\"content\":\"").append(answer).append("\"}]}\n");
+        }
+        for (int i = 0; i < 600; i++) {
+            String w = word(rnd);
+            pairRows.append("{\"prompt\":[{\"role\":\"user\",\"content\":\"upper: ").append(w)
+                    .append("\"}],\"chosen\":[{\"role\":\"assistant\",\"content\":\"")
+                    .append(w.toUpperCase(java.util.Locale.ROOT)).append("\"}],\"rejected\":[{\"role\":\"assistant\",")
+                    .append("\"content\":\"").append(w).append("\"}]}\n");
+        }
+        Path sftData = tmp.resolve("sft.jsonl"), pairs = tmp.resolve("pairs.jsonl");
+        Files.writeString(sftData, sftRows);
+        Files.writeString(pairs, pairRows);
         Path sft = tmp.resolve("sft.yaml");
         Files.writeString(sft, """
                 method: full
                 base_model:
                   path: %s
                   init: {hidden: 64, layers: 2, heads: 4, kv_heads: 2, intermediate: 128, vocab: 384, context: 64, seed: 1}
-                dataset: {toy: {task: reverse, count: 600, seed: 1}}
+                dataset: {path: %s}
                 optimizer: {learning_rate: 3.0e-3}
+                schedule: {type: cosine, warmup_ratio: 0.05}
                 batch: {micro_batch_size: 32, max_length: 48}
-                epochs: 1
+                epochs: 3
                 output: %s
-                """.formatted(tmp.resolve("base"), tmp.resolve("sft")));
+                """.formatted(tmp.resolve("base"), sftData, tmp.resolve("sft")));
         TrainingRun.Report s = TrainingRun.run(TrainJob.read(sft), false, TrainingListener.NONE);
         Path dpo = tmp.resolve("dpo.yaml");
         Files.writeString(dpo, """
                 method: lora
                 objective: dpo
                 base_model: {path: %s}
-                dataset: {toy: {task: upper, count: 600, seed: 11}}
-                eval: {toy: {task: upper, count: 100, seed: 2}}
+                dataset: {path: %s}
                 preference: {loss: sigmoid, beta: 0.5}
                 lora: {r: 8, alpha: 16, target_modules: [all-linear]}
-                optimizer: {learning_rate: 3.0e-3}
+                optimizer: {learning_rate: 2.0e-3}
                 batch: {micro_batch_size: 16, max_length: 48}
                 epochs: 2
                 save_merged: true
                 output: %s
-                """.formatted(s.modelDir(), tmp.resolve("dpo")));
+                """.formatted(s.modelDir(), pairs, tmp.resolve("dpo")));
         TrainingRun.Report d = TrainingRun.run(TrainJob.read(dpo), false, TrainingListener.NONE);
-        assertTrue(d.evalLoss() < 0.3, "held-out DPO loss " + d.evalLoss() + " (ln 2 = 0.693 at the start)");
 
-        var encoder = dev.distillery.trainers.tokenizer.SftEncoder.load(s.modelDir(),
-                dev.distillery.trainers.tokenizer.SftEncoder.Options.keepStart(48));
-        var heldOut = TrainingRun.encodePairs(encoder, dev.distillery.trainers.data.ToyTasks.preferences(
-                dev.distillery.trainers.data.ToyTasks.Task.UPPER, 100, 2), new java.util.EnumMap<>(
-                dev.distillery.trainers.tokenizer.SftEncoder.Status.class));
-        double before = rate(s.modelDir(), heldOut);
-        double after = rate(d.modelDir(), heldOut);
-        // Measured: 0.0 -> 0.84 (the SFT model learned to reverse words, so it ranked lower case first).
-        assertTrue(after >= 0.7 && after >= before + 0.5, "model prefers the upper-case answer: " + before + " -> " + after);
+        java.util.Random held = new java.util.Random(99);
+        java.util.List<String> prompts = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) prompts.add("upper: " + word(held));
+        double before = sampledRuleRate(s.modelDir(), prompts);
+        double after = sampledRuleRate(d.modelDir(), prompts);
+        // Measured: 0.42 -> 0.78.
+        assertTrue(after >= before + 0.2, "samples in upper case: " + before + " -> " + after);
         String metrics = Files.readString(d.output().resolve("metrics.jsonl"));
         assertTrue(metrics.contains("\"rewards/accuracies\"") && metrics.contains("\"logps/rejected\""), "TRL metric names");
     }
 
-    private static double rate(Path modelDir, java.util.List<dev.distillery.trainers.preference.PreferenceExample> pairs)
-            throws Exception {
-        var loaded = dev.distillery.trainers.io.ModelLoader.load(modelDir);
-        var model = dev.distillery.trainers.engine.TrainingModel.full(loaded.weights(), 32, 48);
-        return dev.distillery.trainers.preference.PreferenceTrainer.preferenceRate(model, pairs, 16);
+    private static String word(java.util.Random r) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0, n = 3 + r.nextInt(3); i < n; i++) sb.append((char) ('a' + r.nextInt(26)));
+        return sb.toString();
+    }
+
+    /** Share of 4 samples per prompt (temperature 1, fixed seeds) that contain a letter and no lower-case letter. */
+    private static double sampledRuleRate(Path modelDir, java.util.List<String> prompts) {
+        try (var model = dev.distillery.trainers.runtime.LocalModel.load(modelDir)) {
+            var generator = new dev.distillery.trainers.runtime.Generator(model);
+            int ok = 0, all = 0;
+            for (int i = 0; i < prompts.size(); i++) {
+                var prompt = dev.distillery.trainers.runtime.Prompt.chat(dev.distillery.datasets.model.Conversation.of(
+                        dev.distillery.datasets.model.Message.user(prompts.get(i))));
+                var req = dev.distillery.trainers.runtime.GenerationRequest.builder(prompt).n(4).temperature(1.0)
+                        .maxNewTokens(8).seed(1000L + i).build();
+                for (var sample : generator.generate(req).samples()) {
+                    String t = sample.text().trim();
+                    if (t.chars().anyMatch(Character::isLetter) && t.equals(t.toUpperCase(java.util.Locale.ROOT))) ok++;
+                    all++;
+                }
+            }
+            return (double) ok / all;
+        }
     }
 
     /** Pretokenized pairs train as they are; identical pairs are skipped and counted, not trained on. */
