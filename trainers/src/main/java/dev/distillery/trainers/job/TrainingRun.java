@@ -168,7 +168,17 @@ public final class TrainingRun {
         if (dpo) {
             List<PreferenceExample> pairs = encodePairs(encoder, trainRecords, counts);
             if (pairs.isEmpty()) throw new IllegalArgumentException("no preference pairs left after encoding: " + counts);
-            List<PreferenceExample> evalPairs = encodePairs(encoder, evalRecords, new EnumMap<>(SftEncoder.Status.class));
+            List<PreferenceExample> evalPairs;
+            if (job.eval() != null && job.eval().split() != null) {
+                // Held-out pairs are a seeded share of the training pairs, as for SFT.
+                pairs = new ArrayList<>(pairs);
+                Collections.shuffle(pairs, new Random(seed));
+                int n = (int) Math.round(pairs.size() * job.eval().split());
+                evalPairs = new ArrayList<>(pairs.subList(0, n));
+                pairs = new ArrayList<>(pairs.subList(n, pairs.size()));
+            } else {
+                evalPairs = encodePairs(encoder, evalRecords, new EnumMap<>(SftEncoder.Status.class));
+            }
             result = new PreferenceTrainer(model, settings, preferenceLoss(job.preference()), output)
                     .train(pairs, evalPairs, resume, listener);
             examples = pairs.size();

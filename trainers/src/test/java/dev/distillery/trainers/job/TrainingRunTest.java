@@ -191,9 +191,10 @@ class TrainingRunTest {
                 max_steps: 3
                 """.formatted(tmp.resolve("b"));
         Path job1 = tmp.resolve("j1.yaml");
-        Files.writeString(job1, common + "dataset: {path: " + pre + "}\noutput: " + tmp.resolve("o1") + "\n");
+        Files.writeString(job1, common + "dataset: {path: " + pre + "}\neval: {split: 0.25}\noutput: " + tmp.resolve("o1") + "\n");
         TrainingRun.Report r1 = TrainingRun.run(TrainJob.read(job1), false, TrainingListener.NONE);
-        assertTrue(r1.examples() == 24 && r1.steps() == 3, r1.toString());
+        assertTrue(r1.examples() == 18 && r1.steps() == 3, "a quarter of the 24 pairs is held out: " + r1);
+        assertTrue(!Double.isNaN(r1.evalLoss()), "held-out pairs are evaluated");
         Path job2 = tmp.resolve("j2.yaml");
         Files.writeString(job2, common + "dataset: {path: " + plain + "}\noutput: " + tmp.resolve("o2") + "\n");
         TrainingRun.Report r2 = TrainingRun.run(TrainJob.read(job2), false, TrainingListener.NONE);
