@@ -1,14 +1,12 @@
 package dev.distillery.datasets.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.datasets.spi.Plugins;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
@@ -93,32 +91,14 @@ public final class Formats {
 
     private static Map<String, RecordFormat> load() {
         Map<String, RecordFormat> byName = new LinkedHashMap<>();
-        // The context loader sees plugins in containers; the interface's own loader always sees the built-ins.
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context != null) addAll(byName, ServiceLoader.load(RecordFormat.class, context));
-        addAll(byName, ServiceLoader.load(RecordFormat.class, RecordFormat.class.getClassLoader()));
-        return byName;
-    }
-
-    private static void addAll(Map<String, RecordFormat> byName, ServiceLoader<RecordFormat> loader) {
-        for (Iterator<RecordFormat> it = loader.iterator(); ; ) {
-            RecordFormat f;
-            try {
-                if (!it.hasNext()) break;
-                f = it.next();
-            } catch (ServiceConfigurationError e) {
-                // A broken plugin must not take the built-ins down with it; the fallback loader still runs.
-                System.getLogger(Formats.class.getName()).log(System.Logger.Level.WARNING,
-                        "skipping a record format that failed to load: " + e.getMessage());
-                continue;
-            }
+        for (RecordFormat f : Plugins.load(RecordFormat.class)) {
             RecordFormat existing = byName.putIfAbsent(f.name(), f);
-            if (existing != null && existing.getClass() != f.getClass()
-                    && !existing.getClass().getName().equals(f.getClass().getName())) {
+            if (existing != null) {
                 throw new IllegalStateException("two record formats are named '" + f.name() + "': "
                         + existing.getClass().getName() + " and " + f.getClass().getName());
             }
         }
+        return byName;
     }
 
     /** The known name within a small edit distance of {@code name}, or null. */

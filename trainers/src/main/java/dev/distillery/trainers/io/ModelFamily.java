@@ -2,13 +2,13 @@ package dev.distillery.trainers.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.datasets.spi.Plugins;
 import dev.distillery.trainers.model.ModelConfig;
 
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
@@ -64,11 +64,7 @@ public interface ModelFamily {
         // The context class loader sees plugins; our own loader always sees the built-ins (Quarkus and test runners
         // may set a context loader that does not delegate to this module).
         Map<String, ModelFamily> m = new TreeMap<>();
-        ClassLoader own = ModelFamily.class.getClassLoader();
-        ClassLoader ctx = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader cl : ctx == null || ctx == own ? List.of(own) : List.of(own, ctx)) {
-            for (ModelFamily f : ServiceLoader.load(ModelFamily.class, cl)) m.putIfAbsent(f.modelType(), f);
-        }
+        for (ModelFamily f : Plugins.load(ModelFamily.class)) m.putIfAbsent(f.modelType(), f);
         return m;
     }
 }
