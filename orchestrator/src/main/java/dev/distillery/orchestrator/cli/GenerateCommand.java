@@ -66,41 +66,60 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "256", description = "New tokens per sample (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "B",
+            description = "Sequences decoded together per step (default: ${DEFAULT-VALUE}; 1 = one at a time).")
+    int batchSize;
+
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop strings (repeatable).")
     List<String> stop = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         List<Prompt> all = readPrompts(prompts);
         long tokens = 0;
         long start = System.nanoTime();
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
         try (LocalModel model = modelOptions.open();
              BufferedWriter w = Files.newBufferedWriter(partial)) {
-            Generator generator = new Generator(model);
-            for (int i = 0; i < all.size(); i++) {
-                GenerationRequest req = GenerationRequest.builder(all.get(i)).n(n).temperature(temperature).topP(topP)
-                        .topK(topK).seed(seed + i).maxNewTokens(maxNewTokens).stopStrings(stop).build();
-                GenerationResult res = generator.generate(req);
-                ObjectNode row = Json.object().put("index", i).put("seed", res.seed());
-                var samples = row.putArray("samples");
-                for (GenerationResult.Sample s : res.samples()) {
-                    ObjectNode o = samples.addObject().put("text", s.text()).put("finish_reason", s.finishReason().name().toLowerCase());
-                    var ids = o.putArray("token_ids");
-                    for (int id : s.tokenIds()) ids.add(id);
-                    var lps = o.putArray("logprobs");
-                    for (double lp : s.logProbs()) lps.add(lp);
-                    tokens += s.outputTokens();
+            Generator generator = new Generator(model, batchSize);
+            // Prompts go to the generator a batch at a time, so rows reach the file as they are done.
+            int perChunk = Math.max(1, batchSize / Math.max(1, n));
+            for (int from = 0; from < all.size(); from += perChunk) {
+                List<GenerationRequest> reqs = new ArrayList<>();
+                for (int i = from; i < Math.min(all.size(), from + perChunk); i++) {
+                    reqs.add(GenerationRequest.builder(all.get(i)).n(n).temperature(temperature).topP(topP)
+                            .topK(topK).seed(seed + i).maxNewTokens(maxNewTokens).stopStrings(stop).build());
                 }
-                w.write(Json.string(row));
-                w.write('\n');
+                List<GenerationResult> results = generator.generateAll(reqs);
+                for (int j = 0; j < results.size(); j++) tokens += writeRow(w, from + j, results.get(j));
             }
             spec.commandLine().getOut().printf("generated %,d sample(s) for %,d prompt(s) with %s (%s): %,d tokens, %.0f tok/s -> %s%n",
-                    (long) n * all.size(), all.size(), model.name(), model.backend().name().toLowerCase(), tokens,
+                    (long) n * all.size(), all.size(), model.name(),
+                    Math.min(batchSize, n * all.size()) >= 2 ? "engine, batched" : model.backend().name().toLowerCase(), tokens,
                     tokens / ((System.nanoTime() - start) / 1e9), output);
         }
         Files.move(partial, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return 0;
+    }
+
+    /** One output line: the prompt's index, its seed and every sample; returns the tokens generated. */
+    private static long writeRow(BufferedWriter w, int index, GenerationResult res) throws IOException {
+        long tokens = 0;
+        ObjectNode row = Json.object().put("index", index).put("seed", res.seed());
+        var samples = row.putArray("samples");
+        for (GenerationResult.Sample s : res.samples()) {
+            ObjectNode o = samples.addObject().put("text", s.text())
+                    .put("finish_reason", s.finishReason().name().toLowerCase());
+            var ids = o.putArray("token_ids");
+            for (int id : s.tokenIds()) ids.add(id);
+            var lps = o.putArray("logprobs");
+            for (double lp : s.logProbs()) lps.add(lp);
+            tokens += s.outputTokens();
+        }
+        w.write(Json.string(row));
+        w.write('\n');
+        return tokens;
     }
 
     static List<Prompt> readPrompts(Path file) throws IOException {

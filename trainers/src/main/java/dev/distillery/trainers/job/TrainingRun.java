@@ -268,8 +268,9 @@ public final class TrainingRun {
     }
 
     /**
-     * Preference pairs as two prompt/completion encodings each; identical chosen and rejected, and pairs whose
-     * encoding dropped either side, are skipped and counted ({@code DROPPED_NO_TARGETS} covers identical pairs).
+     * Preference pairs as two prompt/completion encodings each; identical chosen and rejected, an empty side, and
+     * pairs whose encoding dropped either side, are skipped and counted ({@code DROPPED_NO_TARGETS} covers identical
+     * pairs, {@code DROPPED_EMPTY_COMPLETION} empty ones).
      */
     static List<PreferenceExample> encodePairs(SftEncoder encoder, List<DataRecord> records,
                                                        Map<SftEncoder.Status, Integer> counts) {
@@ -277,6 +278,10 @@ public final class TrainingRun {
         for (DataRecord r : records) {
             TokenizedExample chosen, rejected;
             if (r.payload() instanceof Payload.Preference p) {
+                if (p.chosen().text().isBlank() || p.rejected().text().isBlank()) {
+                    counts.merge(SftEncoder.Status.DROPPED_EMPTY_COMPLETION, 1, Integer::sum);
+                    continue;
+                }
                 if (p.chosen().equals(p.rejected())) {
                     counts.merge(SftEncoder.Status.DROPPED_NO_TARGETS, 1, Integer::sum);
                     continue;
@@ -292,6 +297,14 @@ public final class TrainingRun {
                 chosen = new TokenizedExample(c.inputIds(), c.labels());
                 rejected = new TokenizedExample(x.inputIds(), x.labels());
             } else if (r.payload() instanceof Payload.TokenPreference p) {
+                if (p.chosenIds().length == 0 || p.rejectedIds().length == 0) {
+                    counts.merge(SftEncoder.Status.DROPPED_EMPTY_COMPLETION, 1, Integer::sum);
+                    continue;
+                }
+                if (java.util.Arrays.equals(p.chosenIds(), p.rejectedIds())) {
+                    counts.merge(SftEncoder.Status.DROPPED_NO_TARGETS, 1, Integer::sum);
+                    continue;
+                }
                 chosen = concat(p.promptIds(), p.chosenIds());
                 rejected = concat(p.promptIds(), p.rejectedIds());
                 counts.merge(SftEncoder.Status.KEPT, 1, Integer::sum);
@@ -305,7 +318,6 @@ public final class TrainingRun {
     }
 
     private static TokenizedExample concat(int[] prompt, int[] completion) {
-        if (completion.length == 0) throw new IllegalArgumentException("empty completion in a pretokenized pair");
         int[] ids = new int[prompt.length + completion.length];
         int[] labels = new int[ids.length];
         System.arraycopy(prompt, 0, ids, 0, prompt.length);

@@ -6,6 +6,7 @@ import com.github.tjake.jlama.safetensors.DType;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 import dev.distillery.trainers.engine.Batch;
+import dev.distillery.trainers.engine.DecodingModel;
 import dev.distillery.trainers.engine.TrainingModel;
 import dev.distillery.trainers.io.FileTrees;
 import dev.distillery.trainers.io.LoadedModel;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -44,7 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Backends.</b> Generation runs on Jlama (KV cache, fast decoding) when Jlama computes the same probabilities
  * as the trainer's float32 engine for this model: {@link JlamaParityCheck} runs at load time, because Jlama 0.8.4
  * silently returns wrong logits for some shapes (jlama-notes §6). Otherwise, or when Jlama cannot load the model,
- * generation falls back to the trainer's engine ({@link TrainingModel}) and the log says why. {@link BackendChoice}
+ * generation falls back to the trainer's engine (its KV-cached decoder, {@link DecodingModel}) and the log says
+ * why. {@link BackendChoice}
  * forces either; forcing Jlama fails instead of serving wrong numbers. Scoring always uses the engine, the ground
  * truth, so the engine's float32 weights are held in both cases (Jlama additionally memory-maps its own copy).
  *
@@ -77,6 +80,7 @@ public final class LocalModel implements AutoCloseable {
     private final ChatTemplate template;
     private final int[] stopIds;
     private final TrainingModel engine;
+    private final DecodingModel decoder;
     private final int engineMaxSeqLen;
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Backend backend;
@@ -176,9 +180,11 @@ public final class LocalModel implements AutoCloseable {
                 throw new UncheckedIOException(adapterDir + ": cannot load adapter: " + e.getMessage(), e);
             }
             this.engine = TrainingModel.lora(base.weights(), a.layout(), a.weights(), 1, engineMaxSeqLen);
+            this.decoder = DecodingModel.of(base.weights(), a.layout(), a.weights());
             if (b.backend != BackendChoice.ENGINE) served = PeftAdapter.merge(base.weights(), a.layout(), a.weights());
         } else {
             this.engine = TrainingModel.full(base.weights(), 1, engineMaxSeqLen);
+            this.decoder = DecodingModel.of(base.weights(), null, null);
         }
         engine.setTraining(false); // no LoRA dropout at inference
 
@@ -240,7 +246,7 @@ public final class LocalModel implements AutoCloseable {
         LOG.log(chosen == Backend.JLAMA || b.backend == BackendChoice.ENGINE ? System.Logger.Level.INFO
                         : System.Logger.Level.WARNING,
                 "{0}{1}: generating with {2} because {3}", modelDir, adapterDir == null ? "" : " + " + adapterDir,
-                chosen == Backend.JLAMA ? "Jlama" : "the trainer's engine (full forward per token)", reason);
+                chosen == Backend.JLAMA ? "Jlama" : "the trainer's engine", reason);
     }
 
     private static int[] stopIds(ModelConfig config, Tokenizer tokenizer, ChatTemplate template) {
@@ -380,10 +386,53 @@ public final class LocalModel implements AutoCloseable {
         }
     }
 
-    /** A decoding session on the active backend; close it to release its KV buffer. */
-    Session openSession() {
+    /**
+     * A decoding session on the active backend, able to hold {@code capacity} tokens (prompt plus generated); close
+     * it to release its KV buffer.
+     */
+    Session openSession(int capacity) {
+        return openSession(capacity, backend);
+    }
+
+    /**
+     * A session on a chosen backend: the engine is always available (it is the ground truth the parity check
+     * compares Jlama against), Jlama only when it is the active backend.
+     */
+    Session openSession(int capacity, Backend on) {
         ensureOpen();
-        return backend == Backend.JLAMA ? new JlamaSession() : new EngineSession();
+        if (on == Backend.JLAMA) {
+            if (backend != Backend.JLAMA) throw new IllegalStateException("Jlama is not active for " + name());
+            return new JlamaSession();
+        }
+        return new EngineSession(Math.min(capacity, maxPositions));
+    }
+
+    /**
+     * One decoding step for several sessions of this model: appends {@code tokens[i]} to {@code sessions.get(i)} and
+     * returns each one's next-token logits. The engine decodes them together (one GEMM per weight for all rows);
+     * Jlama decodes one sequence per forward, so its sessions step one after another. All sessions of one step run
+     * on the same backend.
+     */
+    float[][] step(List<Session> sessions, int[] tokens) {
+        float[][] out = new float[sessions.size()][];
+        if (!sessions.isEmpty() && sessions.getFirst() instanceof JlamaSession) {
+            for (int i = 0; i < out.length; i++) out[i] = sessions.get(i).append(tokens[i]);
+            return out;
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            for (int from = 0; from < out.length; from += DecodingModel.MAX_TOKENS_PER_PASS) {
+                int to = Math.min(out.length, from + DecodingModel.MAX_TOKENS_PER_PASS);
+                List<DecodingModel.Sequence> seqs = sessions.subList(from, to).stream()
+                        .map(s -> ((EngineSession) s).sequence()).toList();
+                float[][] part = decoder.decode(seqs, Arrays.copyOfRange(tokens, from, to));
+                System.arraycopy(part, 0, out, from, part.length);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void ensureOpen() {
@@ -400,34 +449,37 @@ public final class LocalModel implements AutoCloseable {
         void close();
     }
 
-    /**
-     * The engine has no KV cache: every step runs a full forward over the whole sequence (O(T²) per generation).
-     * Acceptable for the small models this fallback serves; Jlama is the fast path.
-     */
+    /** The engine's KV-cached decoder ({@link DecodingModel}): the same numbers as its training forward. */
     private final class EngineSession implements Session {
-        private int[] ids = new int[0];
+        private final DecodingModel.Sequence seq;
+
+        EngineSession(int capacity) {
+            this.seq = decoder.newSequence(capacity);
+        }
+
+        DecodingModel.Sequence sequence() {
+            return seq;
+        }
 
         @Override
         public float[] prefill(int[] prompt) {
-            ids = prompt.clone();
-            return last();
+            lock.lock();
+            try {
+                ensureOpen();
+                return decoder.prefill(seq, prompt);
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
         public float[] append(int token) {
-            ids = Arrays.copyOf(ids, ids.length + 1);
-            ids[ids.length - 1] = token;
-            return last();
-        }
-
-        private float[] last() {
-            float[] all = engineLogits(ids);
-            int v = config.vocabSize();
-            return Arrays.copyOfRange(all, (ids.length - 1) * v, ids.length * v);
+            return step(List.of(this), new int[] {token})[0];
         }
 
         @Override
         public void close() {
+            // The cache is an ordinary heap array: dropping the session frees it.
         }
     }
 

@@ -88,7 +88,12 @@ public final class SftEncoder {
         /** Longer than the maximum length under {@link Truncation#DROP}. */
         DROPPED_TOO_LONG,
         /** No position left to learn (no assistant turn, or truncation removed all of it). */
-        DROPPED_NO_TARGETS
+        DROPPED_NO_TARGETS,
+        /**
+         * A preference pair with an empty chosen or rejected completion: usually a failed generation, and nothing a
+         * pair can teach about how to answer.
+         */
+        DROPPED_EMPTY_COMPLETION
     }
 
     /**

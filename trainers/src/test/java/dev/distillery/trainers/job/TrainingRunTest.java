@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingRunTest {
@@ -167,7 +168,7 @@ class TrainingRunTest {
         }
     }
 
-    /** Pretokenized pairs train as they are; identical pairs are skipped and counted, not trained on. */
+    /** Pretokenized pairs train as they are; identical and empty-sided pairs are skipped and counted, not trained on. */
     @Test
     void pretokenizedPairsTrainAndIdenticalPairsAreCounted() throws Exception {
         StringBuilder rows = new StringBuilder();
@@ -175,11 +176,14 @@ class TrainingRunTest {
             rows.append("{\"prompt_input_ids\":[60,61,").append(62 + i % 5).append("],\"chosen_input_ids\":[70,71,")
                     .append(i % 7 + 72).append("],\"rejected_input_ids\":[90,").append(91 + i % 3).append("]}\n");
         }
+        rows.append("{\"prompt_input_ids\":[60],\"chosen_input_ids\":[70,71],\"rejected_input_ids\":[70,71]}\n");
         Path pre = tmp.resolve("pairs-pre.jsonl");
         Files.writeString(pre, rows.toString());
         Path plain = tmp.resolve("pairs-plain.jsonl");
         Files.writeString(plain, "{\"prompt\":\"same\",\"chosen\":\"x\",\"rejected\":\"x\"}\n"
-                + "{\"prompt\":\"2+2=\",\"chosen\":\"4\",\"rejected\":\"5\"}\n");
+                + "{\"prompt\":\"2+2=\",\"chosen\":\"4\",\"rejected\":\"5\"}\n"
+                + "{\"prompt\":\"3+3=\",\"chosen\":\"\",\"rejected\":\"7\"}\n"
+                + "{\"prompt\":\"4+4=\",\"chosen\":\"8\",\"rejected\":\" \"}\n");
         String common = """
                 method: lora
                 objective: dpo
@@ -193,12 +197,23 @@ class TrainingRunTest {
         Path job1 = tmp.resolve("j1.yaml");
         Files.writeString(job1, common + "dataset: {path: " + pre + "}\neval: {split: 0.25}\noutput: " + tmp.resolve("o1") + "\n");
         TrainingRun.Report r1 = TrainingRun.run(TrainJob.read(job1), false, TrainingListener.NONE);
-        assertTrue(r1.examples() == 18 && r1.steps() == 3, "a quarter of the 24 pairs is held out: " + r1);
+        assertTrue(r1.examples() == 18 && r1.steps() == 3, "a quarter of the 24 good pairs is held out: " + r1);
+        assertEquals(1, r1.encodeCounts().get(dev.distillery.trainers.tokenizer.SftEncoder.Status.DROPPED_NO_TARGETS));
         assertTrue(!Double.isNaN(r1.evalLoss()), "held-out pairs are evaluated");
+        // An empty pretokenized side never reaches the trainer: the reader names the file, line and field.
+        Path empty = tmp.resolve("pairs-empty.jsonl");
+        Files.writeString(empty, rows + "{\"prompt_input_ids\":[60],\"chosen_input_ids\":[],\"rejected_input_ids\":[90]}\n");
+        Path job3 = tmp.resolve("j3.yaml");
+        Files.writeString(job3, common + "dataset: {path: " + empty + "}\noutput: " + tmp.resolve("o3") + "\n");
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(dev.distillery.datasets.io.InvalidRecordException.class,
+                () -> TrainingRun.run(TrainJob.read(job3), false, TrainingListener.NONE));
+        assertTrue(bad.getMessage().endsWith("pairs-empty.jsonl:26: field 'chosen_input_ids': expected at least one "
+                + "token id, found an empty array"), bad.getMessage());
         Path job2 = tmp.resolve("j2.yaml");
         Files.writeString(job2, common + "dataset: {path: " + plain + "}\noutput: " + tmp.resolve("o2") + "\n");
         TrainingRun.Report r2 = TrainingRun.run(TrainJob.read(job2), false, TrainingListener.NONE);
-        assertTrue(r2.examples() == 1, "the identical pair is skipped: " + r2);
+        assertTrue(r2.examples() == 1, "the identical and the empty-sided pairs are skipped: " + r2);
+        assertEquals(2, r2.encodeCounts().get(dev.distillery.trainers.tokenizer.SftEncoder.Status.DROPPED_EMPTY_COMPLETION));
         assertTrue(r2.encodeCounts().getOrDefault(dev.distillery.trainers.tokenizer.SftEncoder.Status.DROPPED_NO_TARGETS, 0) == 1,
                 r2.encodeCounts().toString());
     }
