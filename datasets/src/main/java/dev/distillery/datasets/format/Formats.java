@@ -1,6 +1,7 @@
 package dev.distillery.datasets.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.datasets.spi.Names;
 import dev.distillery.datasets.spi.Plugins;
 
 import java.util.ArrayList;
@@ -103,34 +104,6 @@ public final class Formats {
 
     /** The known name within a small edit distance of {@code name}, or null. */
     static String closest(String name, Iterable<String> known) {
-        if (name == null || name.isEmpty()) return null;
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(name.toLowerCase(), k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(substitution, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Names.closest(name, known);
     }
 }

@@ -62,8 +62,8 @@ class FormatsTest {
 
     @Test
     void editDistance() {
-        assertEquals(0, Formats.distance("alpaca", "alpaca"));
-        assertEquals(1, Formats.distance("alpac", "alpaca"));
-        assertEquals(3, Formats.distance("kitten", "sitting"));
+        assertEquals(0, dev.distillery.datasets.spi.Names.distance("alpaca", "alpaca"));
+        assertEquals(1, dev.distillery.datasets.spi.Names.distance("alpac", "alpaca"));
+        assertEquals(3, dev.distillery.datasets.spi.Names.distance("kitten", "sitting"));
     }
 }
