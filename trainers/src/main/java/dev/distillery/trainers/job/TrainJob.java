@@ -209,6 +209,12 @@ public record TrainJob(String method, String objective, BaseModel baseModel, Dat
         }
     }
 
+    /** The same job on other training data (the pipeline's train stage feeds it its input stage's records). */
+    public TrainJob withDataset(Data newDataset) {
+        return new TrainJob(method, objective, baseModel, newDataset, eval, lora, preference, optimizer, schedule, batch,
+                epochs, maxSteps, seed, checkpointEvery, evalEvery, output, saveMerged);
+    }
+
     public TrainJob withOutput(String newOutput) {
         return new TrainJob(method, objective, baseModel, dataset, eval, lora, preference, optimizer, schedule, batch,
                 epochs, maxSteps, seed, checkpointEvery, evalEvery, newOutput, saveMerged);

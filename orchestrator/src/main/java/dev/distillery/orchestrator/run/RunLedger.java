@@ -1,0 +1,53 @@
+package dev.distillery.orchestrator.run;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the executor records about a run, durably: stage states and fingerprints, which work items are done, counters,
+ * events and metrics. The run store implements it on its embedded database; every method is thread-safe and a call
+ * that returns has been committed (a run killed right after finds it on resume).
+ */
+public interface RunLedger {
+
+    enum StageStatus { PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED }
+
+    /**
+     * @param fingerprint hash of the stage's spec and its inputs' fingerprints when it last started
+     * @param committed   output records committed (what downstream stages may read, and what survives a crash)
+     */
+    record StageState(StageStatus status, String fingerprint, long committed) {
+    }
+
+    /** The counters every stage keeps; the dashboard and progress lines show them. */
+    enum Counter { IN, OUT, REJECTED, DEAD_LETTERED, SKIPPED_DONE, TOKENS_IN, TOKENS_OUT, CALLS, COST_MICRO_USD }
+
+    Optional<StageState> stage(String stage);
+
+    /** Starts (or restarts) a stage with this fingerprint; keeps its done items when the fingerprint is unchanged. */
+    void stageStarted(String stage, String kind, String fingerprint);
+
+    void stageFinished(String stage, StageStatus status, String error);
+
+    /** Forgets a stage's items, counters and committed count: its spec or inputs changed. */
+    void resetStage(String stage);
+
+    boolean isDone(String stage, String itemKey);
+
+    /**
+     * Marks work items done together with the stage's committed output count after their outputs were written: the
+     * two move in one transaction, so on resume the output file is cut back to exactly what a done item produced.
+     */
+    void commit(String stage, Iterable<String> itemKeys, long committedAfter);
+
+    /** Sets the committed count of a barrier stage (no per-item tracking). */
+    void commitAll(String stage, long committed);
+
+    void count(String stage, Counter counter, long delta);
+
+    Map<Counter, Long> counters(String stage);
+
+    void event(String stage, String type, Map<String, Object> payload);
+
+    void metric(String stage, String series, long step, double value);
+}

@@ -1,0 +1,238 @@
+package dev.distillery.orchestrator.run;
+
+import dev.distillery.datasets.io.RecordIterator;
+import dev.distillery.datasets.io.RecordSource;
+import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.orchestrator.spec.ModelSpec;
+import dev.distillery.orchestrator.spec.PipelineSpec;
+import dev.distillery.orchestrator.spec.StageSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * What a {@link StageRunner} sees: its spec, its inputs as a stream of committed upstream records, and the ways to
+ * report outputs, rejections, counters, metrics and events. Thread-safe: a runner may emit from several workers.
+ */
+public final class StageContext {
+
+    private final PipelineSpec pipeline;
+    private final StageSpec stage;
+    private final Path baseDir;
+    private final Path stageDir;
+    private final RunLedger ledger;
+    private final StageOutput output;
+    private final List<StageOutput> inputs;
+    private final RunControl control;
+
+    StageContext(PipelineSpec pipeline, StageSpec stage, Path baseDir, Path stageDir, RunLedger ledger,
+                 StageOutput output, List<StageOutput> inputs, RunControl control) {
+        this.pipeline = pipeline;
+        this.stage = stage;
+        this.baseDir = baseDir;
+        this.stageDir = stageDir;
+        this.ledger = ledger;
+        this.output = output;
+        this.inputs = inputs;
+        this.control = control;
+    }
+
+    public PipelineSpec pipeline() {
+        return pipeline;
+    }
+
+    public StageSpec stage() {
+        return stage;
+    }
+
+    public long seed() {
+        return pipeline.seedOf(stage);
+    }
+
+    /** The stage's own directory in the run (its records, reports, training output). */
+    public Path stageDir() {
+        return stageDir;
+    }
+
+    /** A path from the spec, relative to the spec file's directory. */
+    public Path resolve(String specPath) {
+        return baseDir.resolve(specPath).normalize();
+    }
+
+    /** The model a stage gave a role, e.g. {@code model("teacher")}. */
+    public ModelSpec model(String role) {
+        String name = stage.models().get(role);
+        if (name == null) {
+            throw new IllegalArgumentException("stage '" + stage.name() + "' has no model for role '" + role
+                    + "' (models: " + stage.models().keySet() + ")");
+        }
+        return pipeline.models().get(name);
+    }
+
+    /** The directory of an input stage, for runners that hand a whole dataset on (training). */
+    public List<Path> inputFiles() {
+        return inputs.stream().map(StageOutput::file).toList();
+    }
+
+    /**
+     * Every input record, input after input, as upstream stages commit them; blocks at the committed end until more
+     * comes or the upstream finishes. Close it (try-with-resources) when stopping early.
+     */
+    public InputIterator inputs() {
+        return new Concatenated();
+    }
+
+    /** Input records with the work-item key of the one last returned. */
+    public interface InputIterator extends RecordIterator {
+        /**
+         * The item key of the record {@link #next()} returned last: its input's index and its position in that
+         * input's output, stable across attempts (outputs only grow) and unique even when records repeat.
+         */
+        String key();
+    }
+
+    /** The inputs as a re-openable source (barrier stages: every input has finished). */
+    public RecordSource inputSource() {
+        return new RecordSource() {
+            @Override
+            public RecordIterator open() {
+                return inputs();
+            }
+
+            @Override
+            public String describe() {
+                return "inputs of stage " + stage.name();
+            }
+        };
+    }
+
+    /** Whether an earlier attempt of this stage already finished the item (skip it). */
+    public boolean isDone(String itemKey) {
+        boolean done = ledger.isDone(stage.name(), itemKey);
+        if (done) ledger.count(stage.name(), RunLedger.Counter.SKIPPED_DONE, 1);
+        return done;
+    }
+
+    /**
+     * The outputs of one work item: written, committed with the item in the ledger, then visible downstream. An item
+     * with no outputs (filtered out) is reported with {@link #reject}.
+     */
+    public void emit(String itemKey, List<DataRecord> outputs) {
+        control.checkCancelled();
+        synchronized (output) {
+            long after = output.append(outputs);
+            ledger.commit(stage.name(), List.of(itemKey), after);
+            output.publish();
+        }
+        ledger.count(stage.name(), RunLedger.Counter.IN, 1);
+        if (!outputs.isEmpty()) ledger.count(stage.name(), RunLedger.Counter.OUT, outputs.size());
+    }
+
+    /** An item that produced nothing on purpose (filtered, duplicate): done, counted as rejected. */
+    public void reject(String itemKey) {
+        control.checkCancelled();
+        synchronized (output) {
+            ledger.commit(stage.name(), List.of(itemKey), output.records());
+        }
+        ledger.count(stage.name(), RunLedger.Counter.IN, 1);
+        ledger.count(stage.name(), RunLedger.Counter.REJECTED, 1);
+    }
+
+    /** Barrier stages: append records now, {@link #commitAll} at the end. */
+    public void write(List<DataRecord> records) {
+        control.checkCancelled();
+        output.append(records);
+    }
+
+    /** Barrier stages: a sink that {@link #write}s in batches; close it before {@link #commitAll}. */
+    public dev.distillery.datasets.io.RecordSink sink() {
+        return new dev.distillery.datasets.io.RecordSink() {
+            private final List<DataRecord> pending = new ArrayList<>();
+
+            @Override
+            public void write(DataRecord record) {
+                pending.add(record);
+                if (pending.size() == 256) flush();
+            }
+
+            private void flush() {
+                StageContext.this.write(pending);
+                pending.clear();
+            }
+
+            @Override
+            public void close() {
+                if (!pending.isEmpty()) flush();
+            }
+        };
+    }
+
+    /** Barrier stages: everything written becomes the stage's committed output at once. */
+    public void commitAll(long in, long rejected) {
+        synchronized (output) {
+            ledger.commitAll(stage.name(), output.records());
+            output.publish();
+        }
+        ledger.count(stage.name(), RunLedger.Counter.IN, in);
+        ledger.count(stage.name(), RunLedger.Counter.OUT, output.records());
+        ledger.count(stage.name(), RunLedger.Counter.REJECTED, rejected);
+    }
+
+    public void count(RunLedger.Counter counter, long delta) {
+        ledger.count(stage.name(), counter, delta);
+    }
+
+    public void metric(String series, long step, double value) {
+        ledger.metric(stage.name(), series, step, value);
+    }
+
+    public void event(String type, Map<String, Object> payload) {
+        ledger.event(stage.name(), type, payload);
+    }
+
+    /** Throws when the run was cancelled; long loops call it between items. */
+    public void checkCancelled() {
+        control.checkCancelled();
+    }
+
+    /** The inputs one after another; each waits for its stage's commits. */
+    private final class Concatenated implements InputIterator {
+        private final List<StageInput> open = new ArrayList<>();
+        private int index = -1;
+        private long position = -1;
+        private StageInput current;
+
+        @Override
+        public boolean hasNext() {
+            while (true) {
+                if (current != null && current.hasNext()) return true;
+                if (index + 1 >= inputs.size()) return false;
+                index++;
+                position = -1;
+                current = new StageInput(inputs.get(index));
+                open.add(current);
+            }
+        }
+
+        @Override
+        public DataRecord next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            position++;
+            return current.next();
+        }
+
+        @Override
+        public String key() {
+            return index + ":" + position;
+        }
+
+        @Override
+        public void close() {
+            open.forEach(StageInput::close);
+        }
+    }
+
+}

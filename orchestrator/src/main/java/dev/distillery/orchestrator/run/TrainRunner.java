@@ -1,0 +1,101 @@
+package dev.distillery.orchestrator.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.distillery.datasets.json.Json;
+import dev.distillery.trainers.job.TrainJob;
+import dev.distillery.trainers.job.TrainingRun;
+import dev.distillery.trainers.training.Checkpoint;
+import dev.distillery.trainers.training.TrainingListener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code train}: runs a trainer job on the input stage's records, streaming loss, learning rate and evaluation to the
+ * run's metrics. Resumes from the job's own checkpoints when an attempt was interrupted. Writes
+ * {@code train-report.json} (where the adapter and model went) for an {@code eval} stage downstream.
+ */
+final class TrainRunner implements StageRunner {
+
+    static final String REPORT = "train-report.json";
+
+    @Override
+    public String kind() {
+        return "train";
+    }
+
+    @Override
+    public boolean barrier() {
+        return true;
+    }
+
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
+    @Override
+    public void run(StageContext ctx) throws IOException {
+        TrainJob job = job(ctx);
+        if (!ctx.inputFiles().isEmpty()) {
+            job = job.withDataset(new TrainJob.Data(ctx.inputFiles().getFirst().toString(), "distillery", null));
+        }
+        Path output = ctx.stageDir().resolve("train");
+        job = job.withOutput(output.toString());
+        boolean resume = Checkpoint.latest(output).isPresent();
+        TrainingRun.Report r = TrainingRun.run(job, resume, new TrainingListener() {
+            @Override
+            public void onStep(int step, int totalSteps, double loss, double learningRate, double gradNorm, long tokens,
+                               double tokensPerSecond) {
+                ctx.checkCancelled();
+                ctx.metric("train/loss", step, loss);
+                ctx.metric("train/learning_rate", step, learningRate);
+                ctx.metric("train/grad_norm", step, gradNorm);
+                ctx.metric("train/tokens_per_second", step, tokensPerSecond);
+            }
+
+            @Override
+            public void onEval(int step, double loss, double perplexity) {
+                ctx.metric("eval/loss", step, loss);
+                ctx.metric("eval/perplexity", step, perplexity);
+            }
+
+            @Override
+            public void onCheckpoint(int step, Path dir) {
+                ctx.event("checkpoint", Map.of("step", step, "dir", dir.toString()));
+            }
+        });
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("base_model", Path.of(job.baseModel().path()).toAbsolutePath().toString());
+        report.put("adapter_dir", r.adapterDir() == null ? null : r.adapterDir().toAbsolutePath().toString());
+        report.put("model_dir", r.modelDir() == null ? null : r.modelDir().toAbsolutePath().toString());
+        report.put("steps", r.steps());
+        report.put("examples", r.examples());
+        report.put("final_loss", r.finalLoss());
+        report.put("eval_loss", Double.isNaN(r.evalLoss()) ? null : r.evalLoss());
+        report.put("eval_accuracy", Double.isNaN(r.evalAccuracy()) ? null : r.evalAccuracy());
+        report.put("resumed_from", r.resumedFrom());
+        Files.writeString(ctx.stageDir().resolve(REPORT), Json.pretty(report));
+        ctx.commitAll(r.examples(), 0);
+        ctx.event("trained", report);
+    }
+
+    /** The job file, or the inline job written to the stage directory so errors name a file and line. */
+    private static TrainJob job(StageContext ctx) {
+        Object file = ctx.stage().setting("job");
+        if (file != null) return TrainJob.read(ctx.resolve(file.toString()));
+        Path inline = ctx.stageDir().resolve("job.yaml");
+        try {
+            Files.createDirectories(ctx.stageDir());
+            Files.writeString(inline, new ObjectMapper(new YAMLFactory()).writeValueAsString(ctx.stage().setting("train")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(inline + ": cannot write: " + e.getMessage(), e);
+        }
+        return TrainJob.read(inline);
+    }
+}
