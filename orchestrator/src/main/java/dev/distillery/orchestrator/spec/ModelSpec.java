@@ -7,7 +7,7 @@ import java.util.Map;
  * (optionally with a LoRA adapter) in-process. An API key is never written here, only the name of the environment
  * variable that holds it.
  *
- * @param provider       openai, openai-compatible, ollama, anthropic or local
+ * @param provider       openai, openai-compatible, ollama, anthropic, local, or sandbox (the offline simulated teacher)
  * @param baseUrl        endpoint (required for openai-compatible and ollama)
  * @param model          model id at the provider (hosted providers)
  * @param apiKeyEnv      environment variable holding the key (openai, anthropic; optional for openai-compatible)

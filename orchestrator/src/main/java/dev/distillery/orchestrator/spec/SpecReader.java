@@ -189,7 +189,11 @@ final class SpecReader {
     private Map<String, Object> object(YamlTree.Mapping m, String key, String path) {
         YamlTree t = m.entries().get(key);
         if (t == null || isNull(t)) return null;
-        if (t instanceof YamlTree.Mapping) return (Map<String, Object>) YamlTree.plain(t);
+        if (t instanceof YamlTree.Mapping m2) {
+            lines.put(join(path, key), t.line());
+            m2.keyLines().forEach((k, line) -> lines.put(join(path, key) + "." + k, line));
+            return (Map<String, Object>) YamlTree.plain(t);
+        }
         problems.add(new SpecProblem(join(path, key), t.line(), "expected a mapping"));
         return null;
     }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class SpecValidator {
 
-    static final List<String> PROVIDERS = List.of("openai", "openai-compatible", "ollama", "anthropic", "local");
+    static final List<String> PROVIDERS = List.of("openai", "openai-compatible", "ollama", "anthropic", "local", "sandbox");
     private static final Pattern STAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     private final SpecCatalog catalog;
@@ -68,6 +68,17 @@ final class SpecValidator {
         switch (m.provider()) {
             case "local" -> {
                 if (m.path() == null) add(path + ".path", "required for a local model: its directory");
+            }
+            case "sandbox" -> {
+                // The offline simulator: its settings are parameters (error_rate, error_rates, style, seed).
+                Object rate = m.parameters().get("error_rate");
+                if (rate != null && !(rate instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
+                    add(path + ".parameters.error_rate", "must be a number in [0, 1], got " + rate);
+                }
+                Object style = m.parameters().get("style");
+                if (style != null && !List.of("direct", "step-by-step").contains(style)) {
+                    add(path + ".parameters.style", "expected direct or step-by-step, got '" + style + "'");
+                }
             }
             default -> {
                 if (m.model() == null) add(path + ".model", "required: the model id at the provider");
