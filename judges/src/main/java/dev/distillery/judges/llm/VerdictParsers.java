@@ -30,10 +30,11 @@ public final class VerdictParsers {
     private static final String NUMBER = "([+-]?\\d+(?:\\.\\d+)?)";
     private static final int CI = Pattern.CASE_INSENSITIVE;
 
-    // MT-Bench single grading: "[[7]]" (also "[[7/10]]"), else a labelled "Rating: 7" / "Score: [7]".
+    // MT-Bench single grading: "[[7]]" (also "[[7/10]]"), else a labelled "Rating: 7" / "Score: [7]", which also
+    // reads open-instruct's JSON verdicts {"SCORE": "7"}.
     private static final List<Pattern> RATING_TIERS = List.of(
             Pattern.compile("\\[\\[\\s*" + NUMBER + "\\s*(?:/\\s*10\\s*)?]]"),
-            Pattern.compile("\\b(?:rating|score)\\s*[:=]\\s*\\[?\\s*" + NUMBER + "\\s*]?", CI));
+            Pattern.compile("\\b(?:rating|score)\"?\\s*[:=]\\s*\"?\\[?\\s*" + NUMBER, CI));
 
     // Prometheus absolute grading: "[RESULT] 4", then its parser's fallbacks in decreasing strictness.
     private static final List<Pattern> RESULT_TIERS = List.of(
@@ -61,7 +62,7 @@ public final class VerdictParsers {
      * An MT-Bench style rating: {@code [[n]]} or {@code Rating: n}, within {@code [min, max]}.
      */
     public static ParseResult<Double> rating(String raw, double min, double max) {
-        return numberFromTiers(raw, RATING_TIERS, min, max, false, "a rating marker such as [[7]] or 'Rating: 7'");
+        return numberFromTiers(raw, RATING_TIERS, min, max, false, "rating marker such as [[7]] or 'Rating: 7'");
     }
 
     /**
@@ -69,7 +70,7 @@ public final class VerdictParsers {
      * {@code n/5}, {@code n out of 5}), an integer within {@code [min, max]}.
      */
     public static ParseResult<Integer> prometheusResult(String raw, int min, int max) {
-        return switch (numberFromTiers(raw, RESULT_TIERS, min, max, true, "a '[RESULT] n' marker")) {
+        return switch (numberFromTiers(raw, RESULT_TIERS, min, max, true, "'[RESULT] n' marker")) {
             case ParseResult.Parsed<Double> p -> ParseResult.parsed(p.value().intValue());
             case ParseResult.Unparsed<Double> u -> ParseResult.unparsed(u.reason());
         };
@@ -134,9 +135,9 @@ public final class VerdictParsers {
         String jsonProblem = null;
         int open = text.indexOf('{');
         int close = text.lastIndexOf('}');
-        if (open >= 0 && close > open) {
+        if (open >= 0) {
             try {
-                JsonNode node = Json.MAPPER.readTree(text.substring(open, close + 1));
+                JsonNode node = Json.MAPPER.readTree(close > open ? text.substring(open, close + 1) : text.substring(open));
                 if (node.isObject()) return checkAllRated(aspectsFromJson(node, aspects, min, max));
                 jsonProblem = "the braces do not hold a JSON object";
             } catch (Exception e) {
