@@ -6,8 +6,11 @@ import dev.distillery.judges.spi.JudgeInput;
 import dev.distillery.judges.spi.Verdict;
 import dev.langchain4j.model.chat.ChatModel;
 
+import dev.langchain4j.model.chat.response.ChatResponse;
+
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,25 +18,40 @@ import java.util.Objects;
  * Self-evaluation P(True) (Kadavath et al. 2022): shows the question and a proposed answer, asks "Is the proposed
  * answer correct? (A) True (B) False", and scores the probability of True in [0, 1].
  *
- * <p>LangChain4j's {@code ChatResponse} carries no token log-probabilities, so the probability is ESTIMATED by
- * sampling the model {@code samples} times at a temperature above 0 and taking the fraction of True answers among
- * the answers that parse (standard error about sqrt(p(1-p)/k)). Unparseable samples are not counted as False; when
- * fewer than half of the samples parse, the verdict is a failure.
+ * <p>Two ways to get the probability ({@link Method}). With token log-probabilities (LangChain4j's OpenAI client,
+ * against OpenAI or any OpenAI-compatible server) one call at temperature 0 reads p(A or True) and p(B or False) at
+ * the first answer token and reports p(True) / (p(True) + p(False)). Where a backend exposes none (LangChain4j's
+ * generic {@code ChatResponse} has no log-prob field), the probability is ESTIMATED by sampling {@code samples}
+ * answers at a temperature above 0 and taking the fraction of True among those that parse (standard error
+ * sqrt(p(1-p)/k)). Unparseable samples are not counted as False; when fewer than half parse, the verdict is a
+ * failure.
  *
  * <pre>{@code
  * Judge judge = PTrueJudge.builder(model).samples(8).build();
- * Verdict v = judge.judge(new JudgeInput("2+2?", "4", null)); // Scored(…, 0.875, "7 of 8 samples True")
+ * Verdict v = judge.judge(new JudgeInput("2+2?", "4", null)); // Scored(…, 0.875, "7 of 8 samples True …")
  * }</pre>
  */
 public final class PTrueJudge implements Judge {
     /** Prompt name: {@code prompts/p-true.txt}, overridable. */
     public static final String PROMPT = "p-true";
 
+    /** How the probability is obtained. */
+    public enum Method {
+        /** Log-probabilities when the model is LangChain4j's OpenAI client and the reply carries them, else sampling. */
+        AUTO,
+        /** Log-probabilities only; a model or reply without them is a recorded failure. */
+        LOGPROBS,
+        /** Always sample, even where log-probabilities are available. */
+        SAMPLING
+    }
+
     private final String name;
     private final ChatModel model;
     private final PromptTemplate template;
     private final JudgeCall call;
     private final int samples;
+    private final Method method;
+    private final Integer maxTokens;
 
     private PTrueJudge(Builder b) {
         this.model = b.model;
@@ -42,6 +60,8 @@ public final class PTrueJudge implements Judge {
         // One attempt per sample: a failed sample is counted as such, not retried into a biased estimate.
         this.call = new JudgeCall(b.temperature, b.maxTokens, 1);
         this.samples = b.samples;
+        this.method = b.method;
+        this.maxTokens = b.maxTokens;
     }
 
     public static Builder builder(ChatModel model) {
@@ -59,6 +79,43 @@ public final class PTrueJudge implements Judge {
             return new Verdict.Failed(name, "nothing to judge: the input needs a prompt and a response", null);
         }
         var messages = template.render(Map.of("question", input.prompt(), "answer", input.response()));
+        if (method != Method.SAMPLING) {
+            if (!TokenLogProbs.supported(model)) {
+                if (method == Method.LOGPROBS) {
+                    return new Verdict.Failed(name, "method logprobs needs a model that returns token log-probabilities "
+                            + "(LangChain4j's OpenAI client); this one is a " + model.getClass().getSimpleName(), null);
+                }
+            } else {
+                Verdict fromLogProbs = fromLogProbs(messages);
+                if (fromLogProbs != null) return fromLogProbs;
+            }
+        }
+        return sample(messages);
+    }
+
+    /** The verdict from one log-prob call; null when the reply carries none and sampling may take over. */
+    private Verdict fromLogProbs(List<dev.langchain4j.data.message.ChatMessage> messages) {
+        ChatResponse response;
+        try {
+            response = model.chat(TokenLogProbs.request(messages, maxTokens));
+        } catch (RuntimeException e) {
+            return new Verdict.Failed(name, "model call failed: " + JudgeCall.describe(e), null);
+        }
+        String text = response == null || response.aiMessage() == null ? null : response.aiMessage().text();
+        TokenLogProbs.Estimate e = TokenLogProbs.read(response);
+        if (e == null) {
+            if (method == Method.LOGPROBS) {
+                return new Verdict.Failed(name, "the reply carries no log-probabilities for A/True or B/False", text);
+            }
+            return null;
+        }
+        String rationale = String.format(Locale.ROOT, "P(True) from token log-probabilities at answer token %d: "
+                        + "p(True)=%.4f, p(False)=%.4f, normalised over the two; reply: %s",
+                e.position(), e.massYes(), e.massNo(), text);
+        return new Verdict.Scored(name, e.pYes(), rationale);
+    }
+
+    private Verdict sample(List<dev.langchain4j.data.message.ChatMessage> messages) {
         int yes = 0;
         int parsed = 0;
         String lastReason = null;
@@ -93,6 +150,7 @@ public final class PTrueJudge implements Judge {
         private int samples = 5;
         private double temperature = 1.0;
         private Integer maxTokens = 16;
+        private Method method = Method.AUTO;
 
         private Builder(ChatModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -126,8 +184,14 @@ public final class PTrueJudge implements Judge {
             return this;
         }
 
+        /** How the probability is obtained; default {@link Method#AUTO}. */
+        public Builder method(Method method) {
+            this.method = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
         public PTrueJudge build() {
-            if (samples > 1 && temperature <= 0) {
+            if (method != Method.LOGPROBS && samples > 1 && temperature <= 0) {
                 throw new IllegalArgumentException("p-true with " + samples + " samples needs a temperature above 0, got " + temperature);
             }
             return new PTrueJudge(this);

@@ -18,7 +18,7 @@ public final class PTrueProvider implements JudgeProvider {
 
     @Override
     public String description() {
-        return "self-evaluation P(True) in [0,1], estimated as the fraction of True answers over samples";
+        return "self-evaluation P(True) in [0,1], from token log-probabilities where the model returns them, else the fraction of True over samples";
     }
 
     @Override
@@ -29,6 +29,7 @@ public final class PTrueProvider implements JudgeProvider {
     @Override
     public List<JudgeParameter> parameters() {
         return List.of(CommonParameters.NAME,
+                new JudgeParameter("method", "auto: log-probabilities when available, else sampling; logprobs; sampling", "auto"),
                 new JudgeParameter("samples", "how many answers are sampled to estimate the probability", "5"),
                 new JudgeParameter("temperature", "sampling temperature; must be above 0 when samples > 1", "1.0"),
                 new JudgeParameter("max-tokens", "cap on each reply in tokens", "16"));
@@ -41,6 +42,7 @@ public final class PTrueProvider implements JudgeProvider {
             return PTrueJudge.builder(s.model(config))
                     .name(CommonParameters.nameOrNull(s))
                     .promptDir(config.promptDir())
+                    .method(s.choice("method", PTrueJudge.Method.class))
                     .samples(s.positiveInt("samples"))
                     .temperature(s.number("temperature"))
                     .maxTokens(s.positiveInt("max-tokens"))
