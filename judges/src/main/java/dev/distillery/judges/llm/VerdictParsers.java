@@ -242,6 +242,11 @@ public final class VerdictParsers {
         return ParseResult.unparsed("rating " + v + " is not a number");
     }
 
+    /**
+     * Every line that names an aspect starts a section running to the next such line. A judge may echo the aspect
+     * guidance before answering, so an aspect may head several sections: those without a rating are ignored, and
+     * its rated sections must agree.
+     */
     private static ParseResult<Map<String, AspectRating>> aspectsFromSections(String text, Map<String, String> aspects,
                                                                              double min, double max) {
         record Heading(String key, String label, int start, int lineEnd) {
@@ -249,44 +254,56 @@ public final class VerdictParsers {
         List<Heading> headings = new ArrayList<>();
         for (Map.Entry<String, String> aspect : aspects.entrySet()) {
             Matcher m = headingPattern(aspect.getValue()).matcher(text);
-            if (!m.find()) return ParseResult.unparsed("no section for '" + aspect.getValue() + "'");
-            int lineEnd = text.indexOf('\n', m.start());
-            headings.add(new Heading(aspect.getKey(), aspect.getValue(), m.start(), lineEnd < 0 ? text.length() : lineEnd));
-        }
-        List<Heading> ordered = headings.stream().sorted(Comparator.comparingInt(Heading::start)).toList();
-        Map<String, AspectRating> found = new LinkedHashMap<>();
-        for (int i = 0; i < ordered.size(); i++) {
-            Heading h = ordered.get(i);
-            int end = i + 1 < ordered.size() ? ordered.get(i + 1).start() : text.length();
-            String section = text.substring(h.start(), end);
-            List<String> values = new ArrayList<>();
-            Matcher m = RATING_LABEL.matcher(section);
-            while (m.find()) values.add(m.group(1));
-            if (values.isEmpty()) {
-                // "Helpfulness: 4" on the heading line itself.
-                Matcher inline = Pattern.compile(labelRegex(h.label()) + "\\s*[:=\\-]\\s*(N\\s*/\\s*A|" + NUMBER + ")", CI)
-                        .matcher(text.substring(h.start(), h.lineEnd()));
-                if (inline.find()) values.add(inline.group(1));
+            boolean any = false;
+            while (m.find()) {
+                any = true;
+                int lineEnd = text.indexOf('\n', m.start());
+                headings.add(new Heading(aspect.getKey(), aspect.getValue(), m.start(), lineEnd < 0 ? text.length() : lineEnd));
             }
-            if (values.isEmpty()) return ParseResult.unparsed("no 'Rating:' for '" + h.label() + "'");
-            List<String> distinct = values.stream().map(v -> v.replaceAll("\\s+", "").toUpperCase(Locale.ROOT))
+            if (!any) return ParseResult.unparsed("no section for '" + aspect.getValue() + "'");
+        }
+        headings.sort(Comparator.comparingInt(Heading::start));
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        Map<String, String> rationales = new LinkedHashMap<>();
+        for (int i = 0; i < headings.size(); i++) {
+            Heading h = headings.get(i);
+            int end = i + 1 < headings.size() ? headings.get(i + 1).start() : text.length();
+            String section = text.substring(h.start(), end);
+            List<String> found = new ArrayList<>();
+            Matcher m = RATING_LABEL.matcher(section);
+            while (m.find()) found.add(m.group(1));
+            if (found.isEmpty()) {
+                // "Helpfulness: 4" on the heading line itself.
+                Matcher inline = Pattern.compile(labelRegex(h.label()) + "\\s*[:=\\-]\\s*(N\\s*/\\s*A|" + NUMBER + ")(?!\\w)", CI)
+                        .matcher(text.substring(h.start(), h.lineEnd()));
+                if (inline.find()) found.add(inline.group(1));
+            }
+            if (found.isEmpty()) continue;
+            values.computeIfAbsent(h.key(), k -> new ArrayList<>()).addAll(found);
+            Matcher why = RATIONALE_LABEL.matcher(section);
+            if (why.find() && !rationales.containsKey(h.key())) {
+                String rationale = section.substring(why.end()).strip();
+                if (!rationale.isEmpty()) rationales.put(h.key(), rationale);
+            }
+        }
+        Map<String, AspectRating> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> aspect : aspects.entrySet()) {
+            List<String> found = values.get(aspect.getKey());
+            if (found == null) return ParseResult.unparsed("no 'Rating:' for '" + aspect.getValue() + "'");
+            List<String> distinct = found.stream().map(v -> v.replaceAll("\\s+", "").toUpperCase(Locale.ROOT))
                     .map(v -> v.equals("N/A") ? v : format(Double.parseDouble(v))).distinct().toList();
             if (distinct.size() > 1) {
-                return ParseResult.unparsed("conflicting ratings " + distinct + " for '" + h.label() + "'");
+                return ParseResult.unparsed("conflicting ratings " + distinct + " for '" + aspect.getValue() + "'");
             }
             Double rating = null;
             if (!distinct.getFirst().equals("N/A")) {
                 ParseResult<Double> r = inRange(Double.parseDouble(distinct.getFirst()), min, max, false);
-                if (r instanceof ParseResult.Unparsed<Double> u) return ParseResult.unparsed(h.label() + ": " + u.reason());
+                if (r instanceof ParseResult.Unparsed<Double> u) return ParseResult.unparsed(aspect.getValue() + ": " + u.reason());
                 rating = ((ParseResult.Parsed<Double>) r).value();
             }
-            Matcher why = RATIONALE_LABEL.matcher(section);
-            String rationale = why.find() ? section.substring(why.end()).strip() : null;
-            found.put(h.key(), new AspectRating(rating, rationale == null || rationale.isEmpty() ? null : rationale));
+            out.put(aspect.getKey(), new AspectRating(rating, rationales.get(aspect.getKey())));
         }
-        Map<String, AspectRating> inAspectOrder = new LinkedHashMap<>();
-        for (String key : aspects.keySet()) inAspectOrder.put(key, found.get(key));
-        return ParseResult.parsed(inAspectOrder);
+        return ParseResult.parsed(out);
     }
 
     private static ParseResult<Map<String, AspectRating>> checkAllRated(ParseResult<Map<String, AspectRating>> r) {

@@ -240,13 +240,34 @@ class VerdictParsersTest {
                 ## 1. Instruction-Following
                 **Rating:** 3
                 - Honesty: N/A
-                * Truthfulness: 5
+                * Truthfulness: 5.
                 """);
         assertEquals(2.0, r.get("helpfulness").rating());
         assertEquals(3.0, r.get("instruction_following").rating());
         assertTrue(r.get("honesty").notApplicable());
         assertEquals(5.0, r.get("truthfulness").rating());
         assertEquals(java.util.List.copyOf(ASPECTS.keySet()), java.util.List.copyOf(r.keySet()), "aspect order kept");
+    }
+
+    @Test
+    void ignoresEchoedAspectGuidanceBeforeTheRatings() {
+        StringBuilder echo = new StringBuilder("Aspects to rate:\n");
+        for (Aspect a : Aspect.values()) echo.append(a.label()).append(": ").append(a.guidance()).append('\n');
+        var r = parsedAspects(echo + """
+
+                Instruction following
+                Rating: 5
+                Honesty
+                Rating: 4
+                Truthfulness
+                Rating: 4
+                Helpfulness
+                Rating: 2
+                Rationale: Too short.
+                """);
+        assertEquals(5.0, r.get("instruction_following").rating());
+        assertEquals(2.0, r.get("helpfulness").rating());
+        assertEquals("Too short.", r.get("helpfulness").rationale());
     }
 
     @Test
