@@ -59,6 +59,17 @@ public final class JudgeSettings {
         return p.defaultValue();
     }
 
+    /**
+     * A list setting: a YAML/JSON list, or text with comma-separated items; blank items are dropped.
+     */
+    public List<String> list(String name) {
+        Object v = values.get(name);
+        if (v instanceof java.util.Collection<?> c) {
+            return c.stream().map(String::valueOf).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        }
+        return java.util.Arrays.stream(string(name).split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
     public boolean has(String name) {
         return values.get(name) != null;
     }

@@ -1,6 +1,9 @@
 package dev.distillery.judges.llm;
 
+import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.datasets.model.Score;
 import dev.distillery.judges.JudgeSettings;
+import dev.distillery.judges.Judged;
 import dev.distillery.judges.spi.Judge;
 import dev.distillery.judges.spi.JudgeInput;
 import dev.distillery.judges.spi.Verdict;
@@ -80,6 +83,29 @@ public final class MultiAspectJudge implements Judge {
             case JudgeCall.Outcome.Answered<Map<String, AspectRating>> a -> graded(a.value(), a.raw());
             case JudgeCall.Outcome.GaveUp<Map<String, AspectRating>> g -> new Graded(new Verdict.Failed(name, g.reason(), g.raw()), Map.of());
         };
+    }
+
+    /**
+     * Judges {@code record} like {@link dev.distillery.judges.Judges#apply(Judge, DataRecord)} and also stores each
+     * rated aspect as its own score under {@code <name>/<aspect key>} (e.g. {@code multi-aspect:gpt/helpfulness}),
+     * which is what UltraFeedback-style binarisation and per-aspect filters read. N/A aspects get no score.
+     */
+    public Judged<Verdict> applyWithAspects(DataRecord record) {
+        JudgeInput input;
+        try {
+            input = dev.distillery.judges.Judges.inputOf(record, dev.distillery.judges.Judges.REFERENCE_FIELD);
+        } catch (IllegalArgumentException e) {
+            return new Judged<>(record, new Verdict.Failed(name, e.getMessage(), null));
+        }
+        Graded g = grade(input);
+        if (!(g.verdict() instanceof Verdict.Scored s)) return new Judged<>(record, g.verdict());
+        DataRecord out = record.withScore(name, s.toScore());
+        for (Map.Entry<Aspect, AspectRating> e : g.ratings().entrySet()) {
+            if (!e.getValue().notApplicable()) {
+                out = out.withScore(name + "/" + e.getKey().key(), new Score(e.getValue().rating(), e.getValue().rationale()));
+            }
+        }
+        return new Judged<>(out, s);
     }
 
     private Graded graded(Map<String, AspectRating> byKey, String raw) {

@@ -31,7 +31,7 @@ public final class MultiAspectProvider implements JudgeProvider {
     @Override
     public List<JudgeParameter> parameters() {
         return List.of(CommonParameters.NAME,
-                new JudgeParameter("aspects", "comma-separated aspects to rate",
+                new JudgeParameter("aspects", "aspects to rate, a list or comma-separated",
                         "instruction_following,honesty,truthfulness,helpfulness"),
                 CommonParameters.TEMPERATURE, CommonParameters.ATTEMPTS,
                 new JudgeParameter("max-tokens", "cap on the judge's reply length in tokens", "1536"));
@@ -41,8 +41,7 @@ public final class MultiAspectProvider implements JudgeProvider {
     public Judge createJudge(JudgeConfig config) {
         JudgeSettings s = JudgeSettings.of(config, parameters(), name());
         Set<Aspect> aspects = EnumSet.noneOf(Aspect.class);
-        for (String a : s.string("aspects").split(",")) {
-            if (a.isBlank()) continue;
+        for (String a : s.list("aspects")) {
             try {
                 aspects.add(Aspect.of(a));
             } catch (IllegalArgumentException e) {
