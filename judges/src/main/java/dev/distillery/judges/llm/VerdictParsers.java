@@ -27,7 +27,9 @@ public final class VerdictParsers {
     private VerdictParsers() {
     }
 
-    private static final String NUMBER = "([+-]?\\d+(?:\\.\\d+)?)";
+    // The lookbehind starts a number only at its first digit: without it a long run of digits is tried from every
+    // position, quadratic in the run's length.
+    private static final String NUMBER = "(?<![\\d.])([+-]?\\d+(?:\\.\\d+)?)";
     private static final int CI = Pattern.CASE_INSENSITIVE;
 
     // MT-Bench single grading: "[[7]]" (also "[[7/10]]"), else a labelled "Rating: 7" / "Score: [7]", which also
@@ -54,7 +56,8 @@ public final class VerdictParsers {
     private static final Pattern CHOICE_WORD = Pattern.compile("\\b(true|false)\\b", CI);
     private static final Pattern CHOICE_BARE = Pattern.compile("^\\s*([AB])\\s*(?:[.):]|$)", CI);
 
-    private static final Pattern FENCE_LINE = Pattern.compile("(?m)^\\s*```.*$");
+    // [ \\t], not \\s: a prefix that may cross newlines makes every line start rescan the rest of a blank run.
+    private static final Pattern FENCE_LINE = Pattern.compile("(?m)^[ \\t]*```.*$");
     private static final Pattern RATING_LABEL = Pattern.compile("\\brating\\s*[:=]\\s*(N\\s*/\\s*A|" + NUMBER + ")", CI);
     private static final Pattern RATIONALE_LABEL = Pattern.compile("\\brationale\\s*:\\s*", CI);
 
@@ -316,7 +319,8 @@ public final class VerdictParsers {
 
     /** A line that starts (after list bullets, numbering and markdown heading marks) with the aspect label. */
     private static Pattern headingPattern(String label) {
-        return Pattern.compile("(?m)^[\\s#>*\\-\\d.)]*" + labelRegex(label) + "\\b", CI);
+        // Horizontal whitespace only: with \\s the prefix could run across blank lines, quadratic on long outputs.
+        return Pattern.compile("(?m)^[ \\t#>*\\-\\d.)]*" + labelRegex(label) + "\\b", CI);
     }
 
     /** "Instruction following" also matches "instruction_following" and "Instruction-Following". */

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -68,6 +69,26 @@ class VerdictParsersTest {
     void rejectsMalformedRatingsWithAReason(String raw, String reason) {
         var r = assertInstanceOf(ParseResult.Unparsed.class, VerdictParsers.rating(raw, 1, 10), String.valueOf(raw));
         assertTrue(r.reason().contains(reason), () -> "'" + r.reason() + "' should mention '" + reason + "'");
+    }
+
+    /**
+     * Not a performance number: a guard against patterns that backtrack quadratically. Before the fix, 20,000
+     * newlines or digits took seconds to tens of seconds per parser; linear parsing takes milliseconds, so the
+     * generous bound only trips on a regression to quadratic behaviour.
+     */
+    @Test
+    void longDegenerateOutputsParseInLinearTime() {
+        List<String> degenerate = List.of("\n".repeat(50_000) + "x", " \n".repeat(25_000), "1".repeat(50_000),
+                "[[".repeat(25_000) + "7", "Rating: ".repeat(6_000), "```\n".repeat(12_000));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            for (String s : degenerate) {
+                assertInstanceOf(ParseResult.Unparsed.class, VerdictParsers.rating(s, 1, 10));
+                assertInstanceOf(ParseResult.Unparsed.class, VerdictParsers.pairChoice(s));
+                assertInstanceOf(ParseResult.Unparsed.class, VerdictParsers.prometheusResult(s, 1, 5));
+                assertInstanceOf(ParseResult.Unparsed.class, VerdictParsers.trueOrFalse(s));
+                assertInstanceOf(ParseResult.Unparsed.class, VerdictParsers.aspects(s, ASPECTS, 1, 5));
+            }
+        });
     }
 
     static Stream<Arguments> goodChoices() {
