@@ -72,6 +72,64 @@ class JudgeProviderConformanceSelfTest {
         assertTrue(assertThrows(AssertionError.class, checks::garbageModelOutputGivesVerdictsNotExceptions).getMessage().contains("threw"));
     }
 
+    /** A judge that keeps the last input in a field: correct alone, wrong when shared between threads. */
+    static final class RacyProvider implements JudgeProvider {
+        @Override
+        public String name() {
+            return "racy";
+        }
+
+        @Override
+        public String description() {
+            return "scores the response length, through a shared field";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.JUDGE;
+        }
+
+        @Override
+        public List<JudgeParameter> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public Judge createJudge(JudgeConfig config) {
+            return new Judge() {
+                private JudgeInput current;
+
+                @Override
+                public String name() {
+                    return "racy";
+                }
+
+                @Override
+                public Verdict judge(JudgeInput input) {
+                    current = input;
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new Verdict.Scored("racy", current.response().length() + current.prompt().length(), null);
+                }
+            };
+        }
+    }
+
+    @Test
+    void sharedMutableStateInAJudgeIsCaught() {
+        var check = new JudgeProviderConformanceTest() {
+            @Override
+            protected JudgeProvider provider() {
+                return new RacyProvider();
+            }
+        };
+        var e = assertThrows(AssertionError.class, check::givesTheSameVerdictsFromSeveralThreads);
+        assertTrue(e.getMessage().contains("given concurrently"), e.getMessage());
+    }
+
     @Test
     void aProviderThatCannotBeBuiltFromItsDocumentedDefaultsIsCaught() {
         JudgeProvider needy = new JudgeProvider() {

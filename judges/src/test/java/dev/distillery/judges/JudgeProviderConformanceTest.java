@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>What it checks: a unique, non-blank name without spaces; a description and documented parameters; discovery
  * through {@code META-INF/services}; {@code createJudge}/{@code createPairwise} consistent with the declared kind;
- * and that garbage model output, a model that throws, and empty or garbage inputs all give verdicts (failures as
- * values), never exceptions. Models are {@link ScriptedChatModel}s, so providers that need one get one.
+ * that garbage model output, a model that throws, and empty or garbage inputs all give verdicts (failures as
+ * values), never exceptions; and that verdicts given from several threads equal those given one at a time. Models are {@link ScriptedChatModel}s, so providers that need one get one.
  */
 public abstract class JudgeProviderConformanceTest {
 
@@ -154,6 +154,39 @@ public abstract class JudgeProviderConformanceTest {
         judgeEverything(config(r -> {
             throw new IllegalStateException("conformance: the model endpoint is down");
         }));
+    }
+
+    /**
+     * Judges are shared across worker threads: verdicts given concurrently must equal those given one at a time. The
+     * model's reply depends only on the request, so any difference comes from state shared inside the judge.
+     */
+    @Test
+    public void givesTheSameVerdictsFromSeveralThreads() throws Exception {
+        JudgeConfig config = config(r -> GARBAGE_REPLIES.get(Math.floorMod(r.messages().toString().hashCode(), GARBAGE_REPLIES.size())));
+        List<java.util.concurrent.Callable<Object>> tasks = new java.util.ArrayList<>();
+        switch (provider().kind()) {
+            case JUDGE, VERIFIER -> {
+                Judge judge = buildJudge(config);
+                if (judge == null) return;
+                for (JudgeInput input : ODD_INPUTS) tasks.add(() -> judge.judge(input));
+            }
+            case PAIRWISE -> {
+                PairwiseJudge judge = buildPairwise(config);
+                if (judge == null) return;
+                for (PairInput input : ODD_PAIRS) tasks.add(() -> judge.compare(input));
+            }
+        }
+        List<Object> sequential = new java.util.ArrayList<>();
+        for (var task : tasks) sequential.add(task.call());
+        List<java.util.concurrent.Callable<Object>> repeated = new java.util.ArrayList<>();
+        for (int round = 0; round < 4; round++) repeated.addAll(tasks);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var futures = pool.invokeAll(repeated);
+            for (int i = 0; i < futures.size(); i++) {
+                assertEquals(sequential.get(i % tasks.size()), futures.get(i).get(),
+                        "a verdict given concurrently differs from the one given alone");
+            }
+        }
     }
 
     /**

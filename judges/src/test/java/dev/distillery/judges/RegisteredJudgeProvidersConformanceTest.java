@@ -32,7 +32,8 @@ class RegisteredJudgeProvidersConformanceTest {
                     dynamicTest("describes itself and its parameters", checks::describesItselfAndItsParameters),
                     dynamicTest("builds what its kind says", checks::buildsWhatItsKindSays),
                     dynamicTest("garbage model output gives verdicts", checks::garbageModelOutputGivesVerdictsNotExceptions),
-                    dynamicTest("a throwing model gives verdicts", checks::aModelThatThrowsGivesVerdictsNotExceptions)));
+                    dynamicTest("a throwing model gives verdicts", checks::aModelThatThrowsGivesVerdictsNotExceptions),
+                    dynamicTest("gives the same verdicts from several threads", checks::givesTheSameVerdictsFromSeveralThreads)));
         });
     }
 }
