@@ -70,7 +70,7 @@ public final class JuryProvider implements JudgeProvider {
         }
     }
 
-    private static Map<String, Object> jurorSettings(JudgeConfig config, JudgeSettings s) {
+    static Map<String, Object> jurorSettings(JudgeConfig config, JudgeSettings s) {
         Object raw = config.settings().get("juror-settings");
         if (raw == null) return Map.of();
         if (!(raw instanceof Map<?, ?> map)) {
