@@ -5,8 +5,8 @@ import dev.distillery.judges.spi.PairwiseVerdict;
 import java.util.Collection;
 
 /**
- * How often a batch of swapped pairwise verdicts agreed across the two position orders: GPT-4 keeps its verdict
- * after a swap only 65–84% of the time, and a judge below ~80% is mostly reporting positions.
+ * How often a batch of swapped pairwise verdicts agreed across the two position orders. Published figures for GPT-4
+ * as a judge range from 65% (zero-shot) to 84%; a judge that gates data should reach about 80%.
  *
  * <pre>{@code SwapConsistency s = SwapConsistency.of(verdicts); System.out.println(s.rate());}</pre>
  *
