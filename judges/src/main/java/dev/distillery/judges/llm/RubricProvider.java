@@ -30,7 +30,7 @@ public final class RubricProvider implements JudgeProvider {
     public List<JudgeParameter> parameters() {
         return List.of(CommonParameters.NAME,
                 new JudgeParameter("rubric", "a built-in rubric (" + String.join(", ", Rubric.BUILT_IN.stream().sorted().toList())
-                        + ") or the path of a YAML rubric file (criterion, score1..score5)", "helpfulness"),
+                        + ") or the path of a YAML rubric file (criterion, score1..score5), looked up in the prompt directory first", "helpfulness"),
                 CommonParameters.REFERENCE, CommonParameters.TEMPERATURE, CommonParameters.ATTEMPTS,
                 CommonParameters.MAX_TOKENS);
     }
@@ -40,7 +40,12 @@ public final class RubricProvider implements JudgeProvider {
         JudgeSettings s = JudgeSettings.of(config, parameters(), name());
         Rubric rubric;
         try {
-            rubric = Rubric.resolve(s.string("rubric"));
+            String value = s.string("rubric");
+            // A relative rubric path is looked up in the prompt directory first: rubrics are edited next to prompts.
+            java.nio.file.Path besidePrompts = config.promptDir() == null || Rubric.BUILT_IN.contains(value)
+                    ? null : config.promptDir().resolve(value);
+            rubric = besidePrompts != null && java.nio.file.Files.isRegularFile(besidePrompts)
+                    ? Rubric.load(besidePrompts) : Rubric.resolve(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(s.where() + ": setting 'rubric': " + e.getMessage(), e);
         }

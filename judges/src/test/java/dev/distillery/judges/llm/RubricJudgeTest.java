@@ -33,6 +33,18 @@ class RubricJudgeTest {
     }
 
     @Test
+    void theProviderFindsARubricFileInThePromptDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("tone.yaml"),
+                "criterion: Is it polite?\nscore1: rude\nscore2: curt\nscore3: neutral\nscore4: polite\nscore5: warm\n");
+        var model = ScriptedChatModel.replying("[RESULT] 5");
+        var judge = dev.distillery.judges.Judges.judge("rubric", new dev.distillery.judges.spi.JudgeConfig(
+                java.util.Map.of("rubric", "tone.yaml"), java.util.List.of(model), dir, null));
+        assertEquals(5.0, assertInstanceOf(Verdict.Scored.class, judge.judge(new JudgeInput("q", "a", null))).score());
+        assertTrue(ScriptedChatModel.userText(model.requests().getFirst()).contains("[Is it polite?]\nScore 1: rude"));
+        assertEquals("rubric-tone:scripted", judge.name());
+    }
+
+    @Test
     void anOutOfScaleOrMissingResultIsAFailure() {
         var judge = RubricJudge.builder(ScriptedChatModel.sequence("[RESULT] 7", "Feedback only."), Rubric.resolve("helpfulness"))
                 .attempts(2).build();
