@@ -91,11 +91,16 @@ public final class Calibration {
         }
 
         void add(int bin, double c, boolean right, double squared) {
-            count[bin]++;
-            confidence[bin] += c;
-            if (right) correct[bin]++;
-            squaredError += squared;
-            n++;
+            add(bin, c, right, squared, 1);
+        }
+
+        /** Adds one prediction {@code w} times (a bootstrap weight). */
+        void add(int bin, double c, boolean right, double squared, int w) {
+            count[bin] += w;
+            confidence[bin] += c * w;
+            if (right) correct[bin] += w;
+            squaredError += squared * w;
+            n += w;
         }
 
         void clear() {

@@ -33,6 +33,8 @@ public record JudgedItem(String id, String group, double judge, double reference
 
     public JudgedItem {
         Objects.requireNonNull(id, "id");
+        judge += 0.0; // -0.0 becomes 0.0, so equal scores are one category
+        reference += 0.0;
         if (Double.isNaN(reference)) throw new IllegalArgumentException(id + ": reference value is NaN");
         if (!Double.isNaN(probability) && (probability < 0 || probability > 1)) {
             throw new IllegalArgumentException(id + ": probability " + probability + " is outside [0, 1]");

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -26,6 +25,7 @@ final class ReportComputation {
 
     private final ReportOptions options;
     private final ReportCard.Kind kind;
+    /** The items in group order: the items of group g are {@code items[groupStart[g] .. groupStart[g + 1])}. */
     private final List<JudgedItem> items;
     private final List<String> notes = new ArrayList<>();
     private final EnumSet<Statistic> applicable = EnumSet.noneOf(Statistic.class);
@@ -52,14 +52,12 @@ final class ReportComputation {
     private int[] juryCodes = new int[0];
     private final double[] juryAgreement;
 
-    // Resampling units.
     private int[] groupStart;
-    private int[] groupItems;
 
     ReportComputation(List<JudgedItem> items, ReportOptions options) {
-        this.items = items;
         this.options = options;
         this.kind = kindOf(items);
+        this.items = inGroupOrder(items);
         this.n = items.size();
         cell = new int[n];
         compared = new boolean[n];
@@ -81,7 +79,6 @@ final class ReportComputation {
         preparePairs();
         prepareCalibration();
         prepareJury();
-        prepareGroups();
     }
 
     private static ReportCard.Kind kindOf(List<JudgedItem> items) {
@@ -112,7 +109,7 @@ final class ReportComputation {
     // ---- preparation -------------------------------------------------------------------------------------------
 
     private void prepareAgreement() {
-        TreeSet<Double> distinct = new TreeSet<>();
+        Distinct distinct = new Distinct(options.maxCategories());
         for (int i = 0; i < n; i++) {
             JudgedItem it = items.get(i);
             if (!it.judged()) {
@@ -120,17 +117,15 @@ final class ReportComputation {
                 continue;
             }
             compared[i] = true;
-            if (distinct.size() <= options.maxCategories()) {
-                distinct.add(it.judge());
-                distinct.add(it.reference());
-            }
+            distinct.add(it.judge());
+            distinct.add(it.reference());
         }
         if (kind == ReportCard.Kind.PAIRWISE) {
             categories = PAIRWISE_CATEGORIES;
             discrete = true;
         } else {
-            discrete = distinct.size() <= options.maxCategories();
-            if (discrete) categories = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+            discrete = !distinct.overflow;
+            if (discrete) categories = distinct.values();
         }
         k = categories.length;
         if (discrete) {
@@ -237,17 +232,17 @@ final class ReportComputation {
             notes.add("a jury of one: no Fleiss' kappa");
             return;
         }
-        TreeSet<Double> distinct = new TreeSet<>();
+        Distinct distinct = new Distinct(options.maxCategories());
         long incomplete = 0;
         for (JudgedItem it : items) {
             if (!complete(it.jury())) continue;
-            distinct.addAll(it.jury());
+            for (Double v : it.jury()) distinct.add(v);
         }
-        if (distinct.size() > options.maxCategories()) {
+        if (distinct.overflow) {
             notes.add("jury votes take more than " + options.maxCategories() + " distinct values: no Fleiss' kappa");
             return;
         }
-        juryCategories = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+        juryCategories = distinct.values();
         juryCategoryCount = juryCategories.length;
         juryCodes = new int[n * jurySize];
         Arrays.fill(juryCodes, -1);
@@ -279,12 +274,18 @@ final class ReportComputation {
         return true;
     }
 
-    private void prepareGroups() {
+    /**
+     * Sorts items so each group is one contiguous run (groups in order of first appearance). A bootstrap resample then
+     * walks the per-item code arrays front to back, weighting each group by how often it was drawn, instead of jumping
+     * around memory.
+     */
+    private List<JudgedItem> inGroupOrder(List<JudgedItem> in) {
+        int size = in.size();
         Map<String, Integer> index = new HashMap<>();
-        int[] groupOf = new int[n];
+        int[] groupOf = new int[size];
         int groups = 0;
-        for (int i = 0; i < n; i++) {
-            String g = items.get(i).group();
+        for (int i = 0; i < size; i++) {
+            String g = in.get(i).group();
             if (g == null) {
                 groupOf[i] = groups++;
             } else {
@@ -296,13 +297,44 @@ final class ReportComputation {
                 groupOf[i] = known;
             }
         }
-        // Compressed rows: the items of group g are groupItems[groupStart[g] .. groupStart[g + 1]).
         groupStart = new int[groups + 1];
         for (int g : groupOf) groupStart[g + 1]++;
         for (int g = 0; g < groups; g++) groupStart[g + 1] += groupStart[g];
-        groupItems = new int[n];
+        JudgedItem[] ordered = new JudgedItem[size];
         int[] fill = Arrays.copyOf(groupStart, groups);
-        for (int i = 0; i < n; i++) groupItems[fill[groupOf[i]]++] = i;
+        for (int i = 0; i < size; i++) ordered[fill[groupOf[i]]++] = in.get(i);
+        return Arrays.asList(ordered);
+    }
+
+    /** The distinct values seen, sorted, up to a limit; primitive so a pass over 10^5 items does not box. */
+    private static final class Distinct {
+        private final int limit;
+        private double[] values = new double[8];
+        private int size;
+        boolean overflow;
+
+        Distinct(int limit) {
+            this.limit = limit;
+        }
+
+        void add(double v) {
+            if (overflow) return;
+            int at = Arrays.binarySearch(values, 0, size, v);
+            if (at >= 0) return;
+            if (size == limit) {
+                overflow = true;
+                return;
+            }
+            at = -at - 1;
+            if (size == values.length) values = Arrays.copyOf(values, size * 2);
+            System.arraycopy(values, at, values, at + 1, size - at);
+            values[at] = v;
+            size++;
+        }
+
+        double[] values() {
+            return Arrays.copyOf(values, size);
+        }
     }
 
     // ---- tallies -----------------------------------------------------------------------------------------------
@@ -325,35 +357,39 @@ final class ReportComputation {
         double[] ys;
         int size;
 
-        void add(int i) {
-            if (cell[i] >= 0) table[cell[i]]++;
+        /** Counts item {@code i} {@code w} times (its group was drawn w times). */
+        void add(int i, int w) {
+            if (cell[i] >= 0) table[cell[i]] += w;
             if (!discrete && compared[i]) {
-                if (xs == null) {
-                    xs = new double[Math.max(16, n)];
-                    ys = new double[xs.length];
+                if (xs == null || size + w > xs.length) {
+                    int capacity = Math.max(Math.max(16, n), (size + w) * 2);
+                    xs = xs == null ? new double[capacity] : Arrays.copyOf(xs, capacity);
+                    ys = Arrays.copyOf(ys == null ? new double[0] : ys, capacity);
                 }
-                xs[size] = items.get(i).judge();
-                ys[size++] = items.get(i).reference();
+                for (int c = 0; c < w; c++) {
+                    xs[size] = items.get(i).judge();
+                    ys[size++] = items.get(i).reference();
+                }
             }
             if (swap[i] >= 0) {
-                swapSeen++;
-                swapConsistent += swap[i];
+                swapSeen += w;
+                swapConsistent += (long) swap[i] * w;
             }
             if (judgeLonger[i] >= 0) {
-                judgeLongerSeen++;
-                judgeLongerYes += judgeLonger[i];
+                judgeLongerSeen += w;
+                judgeLongerYes += (long) judgeLonger[i] * w;
             }
             if (referenceLonger[i] >= 0) {
-                referenceLongerSeen++;
-                referenceLongerYes += referenceLonger[i];
+                referenceLongerSeen += w;
+                referenceLongerYes += (long) referenceLonger[i] * w;
             }
             if (calibrationBin[i] >= 0) {
-                bins.add(calibrationBin[i], calibrationConfidence[i], calibrationCorrect[i], calibrationSquaredError[i]);
+                bins.add(calibrationBin[i], calibrationConfidence[i], calibrationCorrect[i], calibrationSquaredError[i], w);
             }
             if (!Double.isNaN(juryAgreement[i])) {
-                juryAgreementSum += juryAgreement[i];
-                juryItems++;
-                for (int r = 0; r < jurySize; r++) juryTotals[juryCodes[i * jurySize + r]]++;
+                juryAgreementSum += juryAgreement[i] * w;
+                juryItems += w;
+                for (int r = 0; r < jurySize; r++) juryTotals[juryCodes[i * jurySize + r]] += w;
             }
         }
 
@@ -366,7 +402,7 @@ final class ReportComputation {
 
     Tally all() {
         Tally t = new Tally();
-        for (int i = 0; i < n; i++) t.add(i);
+        for (int i = 0; i < n; i++) t.add(i, 1);
         return t;
     }
 
@@ -481,10 +517,14 @@ final class ReportComputation {
         range.forEach(b -> {
             // One generator per resample, seeded from (seed, b): the result does not depend on thread scheduling.
             SplittableRandom rng = new SplittableRandom(mix(options.seed() ^ mix(b + 0x632BE59BD9B4E019L)));
+            // Draw G groups with replacement as multiplicities, then one sequential pass weighting each group.
+            int[] drawn = new int[groups];
+            for (int g = 0; g < groups; g++) drawn[rng.nextInt(groups)]++;
             Tally t = new Tally();
             for (int g = 0; g < groups; g++) {
-                int pick = rng.nextInt(groups);
-                for (int at = groupStart[pick]; at < groupStart[pick + 1]; at++) t.add(groupItems[at]);
+                int w = drawn[g];
+                if (w == 0) continue;
+                for (int at = groupStart[g]; at < groupStart[g + 1]; at++) t.add(at, w);
             }
             out[b] = values(t, false);
         });
