@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  *   <li>pairwise preference records: the reference is the dataset's chosen answer, the judge agrees 75% and ties
  *   10%, answer lengths 20-620
  *   characters with the judge leaning to the longer, swap consistency known, a probability per verdict, a jury of 3;
- *   <li>ordinal: 1-10 scores, judge = reference + noise in [-2, 2] clipped to the scale, a jury of 3.
+ *   <li>ordinal: 1-10 scores, judge = reference + noise in [-2, 2] clipped to the scale, a jury of 3;
+ *   <li>continuous: a reward-model float (label + Gaussian noise, sd 1.5) against a 1-5 label.
  * </ul>
  * Every timing is the median of 3 runs after a warm-up of at least one run and half a second (the all-cores row: one
  * run, warm from the 1-thread rows). Ratios are of CPU time of the measuring thread (the host is shared, wall time
@@ -60,6 +61,7 @@ public final class ReportCardBench {
 
         bench("pairwise", pairwise, resamples, read);
         bench("ordinal 1-10", ordinal, resamples, null);
+        bench("continuous reward vs 1-5 label", continuousItems(n, 2026), resamples, null);
     }
 
     private static void bench(String name, List<JudgedItem> items, int resamples, Timing read) {
@@ -160,6 +162,17 @@ public final class ReportCardBench {
                 r = r.withScore("j" + j, Score.of(rnd.nextDouble() < 0.7 ? 1 : rnd.nextBoolean() ? 0 : 0.5));
             }
             out.add(r);
+        }
+        return out;
+    }
+
+    /** A reward model's float score against a 1-5 label: too many distinct values for a table. */
+    private static List<JudgedItem> continuousItems(int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed + 2);
+        List<JudgedItem> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int label = 1 + rnd.nextInt(5);
+            out.add(JudgedItem.scored("c" + i, "prompt " + i / 2, label + 1.5 * rnd.nextGaussian(), label));
         }
         return out;
     }

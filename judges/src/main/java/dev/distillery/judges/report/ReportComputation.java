@@ -54,6 +54,10 @@ final class ReportComputation {
 
     private int[] groupStart;
 
+    // Continuous scored items only: the compared items ranked once, and each position's index among them.
+    private RankCorrelation.Ranked ranked;
+    private int[] rankedIndex;
+
     ReportComputation(List<JudgedItem> items, ReportOptions options) {
         this.options = options;
         this.kind = kindOf(items);
@@ -148,6 +152,13 @@ final class ReportComputation {
         } else {
             applicable.add(Statistic.SPEARMAN);
             applicable.add(Statistic.KENDALL_TAU_B);
+            if (!discrete) {
+                double[][] xy = comparedValues();
+                ranked = RankCorrelation.Ranked.of(xy[0], xy[1]);
+                rankedIndex = new int[n];
+                int at = 0;
+                for (int i = 0; i < n; i++) rankedIndex[i] = compared[i] ? at++ : -1;
+            }
             if (discrete) {
                 applicable.add(Statistic.LINEAR_WEIGHTED_KAPPA);
                 applicable.add(Statistic.QUADRATIC_WEIGHTED_KAPPA);
@@ -352,25 +363,13 @@ final class ReportComputation {
         double juryAgreementSum;
         long juryItems;
         final long[] juryTotals = new long[juryCategoryCount];
-        // Continuous scores only: the values themselves, for Commons Math's correlations.
-        double[] xs;
-        double[] ys;
-        int size;
+        // Continuous scores only: how often each compared item is in the sample, for the weighted rank correlations.
+        final int[] weights = ranked == null ? null : new int[ranked.xCat().length];
 
         /** Counts item {@code i} {@code w} times (its group was drawn w times). */
         void add(int i, int w) {
             if (cell[i] >= 0) table[cell[i]] += w;
-            if (!discrete && compared[i]) {
-                if (xs == null || size + w > xs.length) {
-                    int capacity = Math.max(Math.max(16, n), (size + w) * 2);
-                    xs = xs == null ? new double[capacity] : Arrays.copyOf(xs, capacity);
-                    ys = Arrays.copyOf(ys == null ? new double[0] : ys, capacity);
-                }
-                for (int c = 0; c < w; c++) {
-                    xs[size] = items.get(i).judge();
-                    ys[size++] = items.get(i).reference();
-                }
-            }
+            if (weights != null && rankedIndex[i] >= 0) weights[rankedIndex[i]] += w;
             if (swap[i] >= 0) {
                 swapSeen += w;
                 swapConsistent += (long) swap[i] * w;
@@ -439,11 +438,9 @@ final class ReportComputation {
                 set(v, Statistic.SPEARMAN, RankCorrelation.spearman(t.table, k, k));
                 set(v, Statistic.KENDALL_TAU_B, RankCorrelation.kendallTauB(t.table, k, k));
             }
-        } else if (!pointEstimate && applicable.contains(Statistic.SPEARMAN) && t.size >= 2) {
-            double[] x = Arrays.copyOf(t.xs, t.size);
-            double[] y = Arrays.copyOf(t.ys, t.size);
-            set(v, Statistic.SPEARMAN, RankCorrelation.spearman(x, y));
-            set(v, Statistic.KENDALL_TAU_B, RankCorrelation.kendallTauB(x, y));
+        } else if (!pointEstimate && ranked != null) {
+            set(v, Statistic.SPEARMAN, ranked.spearman(t.weights));
+            set(v, Statistic.KENDALL_TAU_B, ranked.kendallTauB(t.weights));
         }
         if (pointEstimate && applicable.contains(Statistic.SPEARMAN)) {
             // The headline value comes from Commons Math on the raw values, whatever the bootstrap uses.
