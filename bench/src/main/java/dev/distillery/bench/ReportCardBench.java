@@ -10,7 +10,6 @@ import dev.distillery.judges.report.JudgedItemReader;
 import dev.distillery.judges.report.ReportCard;
 import dev.distillery.judges.report.ReportCards;
 import dev.distillery.judges.report.ReportOptions;
-import dev.distillery.judges.report.Statistic;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -25,7 +24,7 @@ import java.util.function.Supplier;
  * Report-card cost on synthetic judged sets, against a baseline measured in the same run: one pass over the items
  * computing accuracy alone (the cheapest thing a report card does).
  *
- * <pre>{@code java -cp <bench classpath> dev.distillery.bench.ReportCardBench [items] [resamples]}</pre>
+ * <pre>{@code java -cp <bench classpath> dev.distillery.bench.ReportCardBench [items] [resamples] [all|pairwise|ordinal|continuous]}</pre>
  *
  * Sets (seed 2026), 100,000 items each by default, two items per prompt (the bootstrap resamples 50,000 prompts):
  * <ul>
@@ -49,19 +48,21 @@ public final class ReportCardBench {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int resamples = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        String only = args.length > 2 ? args[2] : "all";
         System.out.printf(Locale.ROOT, "%d items per set, %d bootstrap resamples, %d cores, %s%n", n, resamples,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
 
-        List<DataRecord> records = pairwiseRecords(n, 2026);
-        JudgedItemReader reader = JudgedItemReader.pairwise("judge").probability("judge/p")
-                .swapConsistency("judge/swap").jury("j1", "j2", "j3").build();
-        Timing read = time(() -> reader.read(RecordSource.of(records)));
-        List<JudgedItem> pairwise = reader.read(RecordSource.of(records));
-        List<JudgedItem> ordinal = ordinalItems(n, 2026);
-
-        bench("pairwise", pairwise, resamples, read);
-        bench("ordinal 1-10", ordinal, resamples, null);
-        bench("continuous reward vs 1-5 label", continuousItems(n, 2026), resamples, null);
+        if (only.equals("all") || only.equals("pairwise")) {
+            List<DataRecord> records = pairwiseRecords(n, 2026);
+            JudgedItemReader reader = JudgedItemReader.pairwise("judge").probability("judge/p")
+                    .swapConsistency("judge/swap").jury("j1", "j2", "j3").build();
+            Timing read = time(() -> reader.read(RecordSource.of(records)));
+            bench("pairwise", reader.read(RecordSource.of(records)), resamples, read);
+        }
+        if (only.equals("all") || only.equals("ordinal")) bench("ordinal 1-10", ordinalItems(n, 2026), resamples, null);
+        if (only.equals("all") || only.equals("continuous")) {
+            bench("continuous reward vs 1-5 label", continuousItems(n, 2026), resamples, null);
+        }
     }
 
     private static void bench(String name, List<JudgedItem> items, int resamples, Timing read) {
@@ -75,8 +76,9 @@ public final class ReportCardBench {
         Timing fullT = time(() -> ReportCards.compute("judge", "ref", items, full), 0, 1);
 
         ReportCard card = ReportCards.compute("judge", "ref", items, full);
-        System.out.printf(Locale.ROOT, "%n%s: %d statistics, accuracy %.4f%n", name, card.estimates().size(),
-                card.estimate(Statistic.ACCURACY).orElseThrow().value());
+        var headline = card.estimates().getFirst();
+        System.out.printf(Locale.ROOT, "%n%s: %d statistics, %s %.4f%n", name, card.estimates().size(),
+                headline.statistic().key(), headline.value());
         System.out.printf(Locale.ROOT, "%-50s %10s %10s %12s%n", "step", "wall ms", "cpu ms", "x baseline");
         row("baseline: one pass, accuracy alone", base, base, true);
         if (read != null) row("read " + items.size() + " preference records into items", read, base, true);
