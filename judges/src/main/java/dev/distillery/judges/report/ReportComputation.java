@@ -13,10 +13,10 @@ import java.util.stream.IntStream;
 
 /**
  * The work behind {@link ReportCards#compute}. Every item is first reduced to small codes (its confusion-table cell,
- * whether the judge preferred the longer answer, its calibration bin, ...); a {@link Tally} adds codes up, and every
- * statistic is a function of a tally. The point estimate is the tally of all items; each bootstrap resample is the
- * tally of the items of resampled groups, so a resample costs one pass over n small integers instead of recomputing
- * from records.
+ * whether the judge preferred the longer answer, its calibration bin, ...); a {@code Tally} adds codes up, and every
+ * statistic is a function of a tally. The point estimate is the tally of all items; a bootstrap resample is the tally
+ * of every item weighted by how often its group was drawn, so a resample costs one sequential pass over small
+ * integers instead of recomputing from records.
  */
 final class ReportComputation {
 

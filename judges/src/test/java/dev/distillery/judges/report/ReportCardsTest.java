@@ -223,6 +223,15 @@ class ReportCardsTest {
     }
 
     @Test
+    void anEmptySetGivesAnEmptyCardWithReasons() {
+        ReportCard card = ReportCards.compute("j", "r", List.of(), ReportOptions.defaults());
+        assertEquals(0, card.items());
+        assertTrue(card.estimates().isEmpty());
+        assertFalse(card.notes().isEmpty());
+        assertTrue(ReportCards.text(card).contains("items 0, unjudged 0"));
+    }
+
+    @Test
     void mixingScoredAndPairwiseItemsIsAnError() {
         List<JudgedItem> items = List.of(JudgedItem.scored("a", null, 1, 1),
                 JudgedItem.pairwise("b", null, FIRST, FIRST, sameLength()));
