@@ -164,9 +164,7 @@ public final class FlowContext {
         for (int hops = 0; r != null && hops < 8; hops++) {
             Bound b = models.get(r);
             if (b != null) return b;
-            String current = r;
-            r = flow.signature().models().stream().filter(m -> m.name().equals(current))
-                    .map(FlowSignature.ModelRole::fallback).findFirst().orElse(null);
+            r = flow.signature().fallbackOf(r);
         }
         return null;
     }

@@ -393,9 +393,7 @@ public final class FlowRunner {
                 String r = role;
                 Set<String> visited = new HashSet<>();
                 while (r != null && !models.containsKey(r) && visited.add(r)) {
-                    String current = r;
-                    r = flow.signature().models().stream().filter(m -> m.name().equals(current))
-                            .map(FlowSignature.ModelRole::fallback).findFirst().orElse(null);
+                                        r = flow.signature().fallbackOf(r);
                 }
                 if (r == null || !models.containsKey(r)) {
                     String what = flow.signature().models().stream().filter(m -> m.name().equals(role))

@@ -20,6 +20,12 @@ public record FlowSignature(List<String> inputTypes, List<String> outputKinds, L
         models = List.copyOf(models);
     }
 
+    /** The role {@code role} falls back to, or null when it has none or is not declared. */
+    public String fallbackOf(String role) {
+        for (ModelRole m : models) if (m.name().equals(role)) return m.fallback();
+        return null;
+    }
+
     /**
      * A model role a flow calls.
      *
