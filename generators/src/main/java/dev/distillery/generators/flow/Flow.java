@@ -62,6 +62,14 @@ public interface Flow {
                 .map(FlowSignature.ModelRole::name).toList();
     }
 
+    /**
+     * At most how many batches may run at once. A flow whose decisions depend on earlier batches (Self-Instruct's
+     * novelty filter compares against every task kept so far) returns 1, so that results do not depend on timing.
+     */
+    default int maxConcurrency() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Processes one batch; every result goes to {@code out}. Failures are results, not exceptions. */
     void process(List<DataRecord> batch, FlowContext context, Emitter out);
 }

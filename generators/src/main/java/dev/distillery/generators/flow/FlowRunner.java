@@ -60,7 +60,7 @@ public final class FlowRunner {
         this.context = context;
         this.spending = spending;
         this.batchSize = b.batchSize;
-        this.concurrency = b.concurrency;
+        this.concurrency = Math.max(1, Math.min(b.concurrency, b.flow.maxConcurrency()));
         this.target = b.target;
         this.acceptance = b.acceptance;
         this.passes = b.passes;
@@ -393,7 +393,7 @@ public final class FlowRunner {
                 String r = role;
                 Set<String> visited = new HashSet<>();
                 while (r != null && !models.containsKey(r) && visited.add(r)) {
-                                        r = flow.signature().fallbackOf(r);
+                    r = flow.signature().fallbackOf(r);
                 }
                 if (r == null || !models.containsKey(r)) {
                     String what = flow.signature().models().stream().filter(m -> m.name().equals(role))

@@ -76,11 +76,13 @@ public final class JsonAnswer {
         return s.replaceAll("(?m)^\\s*```[a-zA-Z]*\\s*$", "");
     }
 
-    static ModelCallException malformed(String reason) {
+    /** A {@link ModelCallException.Kind#MALFORMED_OUTPUT} failure for an answer that is not in the asked-for shape. */
+    public static ModelCallException malformed(String reason) {
         return new ModelCallException(ModelCallException.Kind.MALFORMED_OUTPUT, reason, 1, null);
     }
 
-    static String abbreviate(String s) {
+    /** One line, at most 160 characters, quoted: for failure reasons that show what the model said. */
+    public static String abbreviate(String s) {
         if (s == null) return "null";
         String one = s.replaceAll("\\s+", " ").strip();
         return one.length() <= 160 ? "'" + one + "'" : "'" + one.substring(0, 157) + "...'";
