@@ -196,6 +196,11 @@ public final class FlowContext {
                 failure.kind(), failure.getMessage(), Math.max(failure.attempts(), 0), Instant.now());
     }
 
+    /** Forgets this thread's last call, so a failure before any call for the next input names no stale model. */
+    void clearLastCall() {
+        LAST_CALL.remove();
+    }
+
     /** A dead letter for {@code failure}, naming the step and model of this thread's last call. */
     public DeadLetter deadLetter(String recordId, ModelCallException failure) {
         String[] last = LAST_CALL.get();

@@ -24,6 +24,7 @@ public abstract class PerRecordFlow implements Flow {
     @Override
     public final void process(List<DataRecord> batch, FlowContext context, Emitter out) {
         for (DataRecord input : batch) {
+            context.clearLastCall();
             try {
                 processOne(input, context, out);
             } catch (ModelCallException e) {
