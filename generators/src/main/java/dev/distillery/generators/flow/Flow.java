@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <pre>{@code
  * RunReport report = FlowRunner.builder(Flows.named("self-instruct"))
- *         .model("teacher", chatModel).setting("per-batch", 4).build()
+ *         .model("teacher", chatModel).setting("new-tasks", 4).build()
  *         .run(seedTasks, sink);
  * }</pre>
  *

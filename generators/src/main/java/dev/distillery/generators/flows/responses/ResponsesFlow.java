@@ -67,7 +67,8 @@ public final class ResponsesFlow extends PerRecordFlow {
         String generic = ctx.settings().string("system-prompt");
         for (String strategy : ctx.settings().list("strategies")) {
             PromptTemplate t = ctx.template(strategy);
-            String strategyPrompt = t.render(Map.of()).strip();
+            // The strategy prompt has no variables: render it once per run, not once per record.
+            String strategyPrompt = ctx.state("system:" + strategy, () -> t.render(Map.of()).strip());
             Conversation asked = Conversation.of(Message.system(strategyPrompt)).concat(prompt);
             ModelReply reply = ctx.chat("teacher", "respond:" + strategy, Inputs.toChatMessages(asked));
             List<Message> kept = new ArrayList<>();
