@@ -8,6 +8,7 @@ import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.PlainText;
 import dev.distillery.generators.flows.responses.ResponsesFlow;
+import dev.distillery.generators.model.CallScope;
 import dev.distillery.generators.model.DeadLetter;
 import dev.distillery.generators.model.ModelCallException;
 import dev.distillery.generators.template.TemplateSpec;
@@ -198,6 +199,20 @@ class FlowRunnerTest {
                 () -> FlowRunner.builder(new ResponsesFlow()).model("judge", numberEcho()).settingsOrigin("pipeline.yaml: stages[2]").build());
         assertTrue(e.getMessage().startsWith("pipeline.yaml: stages[2]: flow 'responses': no model for role 'teacher'"), e.getMessage());
         assertTrue(e.getMessage().contains("configured roles: judge"), e.getMessage());
+    }
+
+    @Test
+    void everyCallRunsInTheFlowsCallScopeForAccounting() {
+        List<CallScope> scopes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScriptedChatModel m = ScriptedChatModel.answering(p -> {
+            scopes.add(CallScope.current());
+            return "ok";
+        });
+        responses(m).build().run(RecordSource.of(prompts(2)), RecordSink.discard());
+        responses(m).stage("answers").build().run(RecordSource.of(prompts(1)), RecordSink.discard());
+        assertEquals(List.of(CallScope.of("responses", "respond:step-by-step"), CallScope.of("responses", "respond:step-by-step"),
+                CallScope.of("responses", "answers")), scopes);
+        assertEquals(CallScope.NONE, CallScope.current(), "the scope does not leak out of the call");
     }
 
     @Test
