@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -80,8 +79,7 @@ public record Taxonomy(String origin, Map<String, String> transformations, Map<S
             throw new FlowConfigException(origin + ": field 'skills' must be a non-empty mapping of skill name to skill");
         }
         Map<String, Skill> skills = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = skillsNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : skillsNode.properties()) {
             String field = "skills." + e.getKey();
             JsonNode s = e.getValue();
             if (!s.isObject()) throw new FlowConfigException(origin + ": field '" + field + "' must be a mapping");
@@ -102,8 +100,7 @@ public record Taxonomy(String origin, Map<String, String> transformations, Map<S
             throw new FlowConfigException(origin + ": field '" + field + "' must be a non-empty mapping of name to description");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
                 throw new FlowConfigException(origin + ": field '" + field + "." + e.getKey() + "' must be non-empty text");
             }
