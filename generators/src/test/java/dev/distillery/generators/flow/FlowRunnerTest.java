@@ -1,12 +1,15 @@
 package dev.distillery.generators.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.io.RecordSink;
 import dev.distillery.datasets.io.RecordSource;
 import dev.distillery.datasets.json.Json;
 import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.PlainText;
+import dev.distillery.datasets.store.Dataset;
+import dev.distillery.datasets.store.DatasetWriter;
 import dev.distillery.generators.flows.responses.ResponsesFlow;
 import dev.distillery.generators.model.CallScope;
 import dev.distillery.generators.model.DeadLetter;
@@ -199,6 +202,28 @@ class FlowRunnerTest {
                 () -> FlowRunner.builder(new ResponsesFlow()).model("judge", numberEcho()).settingsOrigin("pipeline.yaml: stages[2]").build());
         assertTrue(e.getMessage().startsWith("pipeline.yaml: stages[2]: flow 'responses': no model for role 'teacher'"), e.getMessage());
         assertTrue(e.getMessage().contains("configured roles: judge"), e.getMessage());
+    }
+
+    @Test
+    void aRerunIntoADatasetWritesTheSameRecords(@TempDir Path dir) {
+        // Sampled answers differ between runs, yet the slots (and so the ids) are the same: reruns are idempotent.
+        AtomicInteger sample = new AtomicInteger();
+        List<List<String>> ids = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve("responses");
+            try (DatasetWriter w = DatasetWriter.builder(out).mode(DatasetWriter.WriteMode.OVERWRITE).createdBy("responses").open()) {
+                responses(ScriptedChatModel.answering(p -> "draw " + sample.incrementAndGet())).concurrency(3).batchSize(2).build()
+                        .run(RecordSource.of(prompts(9)), w);
+            }
+            List<DataRecord> back = new ArrayList<>();
+            try (RecordIterator it = Dataset.open(out).open()) {
+                it.forEachRemaining(back::add);
+            }
+            assertEquals(9, back.size());
+            back.forEach(r -> assertTrue(r.lineage().promptTemplateHash().matches("[0-9a-f]{12}"), "lineage survives the file"));
+            ids.add(back.stream().map(DataRecord::id).toList());
+        }
+        assertEquals(ids.get(0), ids.get(1));
     }
 
     @Test
