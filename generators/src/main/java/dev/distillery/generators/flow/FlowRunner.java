@@ -80,31 +80,41 @@ public final class FlowRunner {
     public RunReport run(RecordSource source, RecordSink sink) {
         long start = System.nanoTime();
         Run run = new Run(sink);
-        outer:
-        for (int pass = 0; pass < passes; pass++) {
-            FlowContext ctx = context.forPass(pass);
-            try (RecordIterator it = source.open()) {
-                while (it.hasNext()) {
-                    if (run.shouldStop()) break outer;
-                    List<DataRecord> batch = new ArrayList<>(batchSize);
-                    while (batch.size() < batchSize && it.hasNext()) batch.add(it.next());
-                    run.read += batch.size();
-                    run.permits.acquireUninterruptibly();
-                    long seq = run.submitted++;
-                    Thread.ofVirtual().name(flow.name() + "-batch-" + seq).start(() -> run.process(seq, batch, ctx));
+        boolean cutShort = false;
+        try {
+            outer:
+            for (int pass = 0; pass < passes; pass++) {
+                FlowContext ctx = context.forPass(pass);
+                try (RecordIterator it = source.open()) {
+                    while (it.hasNext()) {
+                        if (run.shouldStop()) {
+                            cutShort = true;
+                            break outer;
+                        }
+                        List<DataRecord> batch = new ArrayList<>(batchSize);
+                        while (batch.size() < batchSize && it.hasNext()) batch.add(it.next());
+                        run.read += batch.size();
+                        run.permits.acquireUninterruptibly();
+                        long seq = run.submitted++;
+                        Thread.ofVirtual().name(flow.name() + "-batch-" + seq).start(() -> run.process(seq, batch, ctx));
+                    }
                 }
+                if (target == Long.MAX_VALUE || run.targetReached()) break;
             }
-            if (target == Long.MAX_VALUE || run.targetReached()) break;
+        } finally {
+            // Even when reading the source fails, no batch may still write to the sinks after run() returns.
+            run.permits.acquireUninterruptibly(concurrency);
+            run.permits.release(concurrency);
         }
-        run.permits.acquireUninterruptibly(concurrency); // wait for every batch in flight
-        run.permits.release(concurrency);
         if (run.fatal != null) {
             if (run.fatal instanceof RuntimeException re) throw re;
             if (run.fatal instanceof Error e) throw e;
             throw new IllegalStateException(run.fatal);
         }
+        // The budget counts as the reason only if it cut the run short: a last call that spends it exactly does not.
+        boolean budgetHit = spending.exhausted() && (cutShort || run.byKind.containsKey(ModelCallException.Kind.BUDGET_EXHAUSTED));
         RunReport.StopReason reason = run.targetReached() ? RunReport.StopReason.TARGET_REACHED
-                : spending.exhausted() ? RunReport.StopReason.BUDGET_EXHAUSTED : RunReport.StopReason.SOURCE_EXHAUSTED;
+                : budgetHit ? RunReport.StopReason.BUDGET_EXHAUSTED : RunReport.StopReason.SOURCE_EXHAUSTED;
         synchronized (run) {
             return new RunReport(run.progress(), reason, Map.copyOf(run.byKind), run.failedBatches,
                     Duration.ofNanos(System.nanoTime() - start));

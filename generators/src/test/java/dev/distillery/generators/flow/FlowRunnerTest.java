@@ -100,6 +100,59 @@ class FlowRunnerTest {
     }
 
     @Test
+    void aBudgetSpentByTheLastInputIsNotTheStopReason() {
+        RunReport r = responses(numberEcho()).budget(Budget.calls(3)).build().run(RecordSource.of(prompts(3)), RecordSink.discard());
+        assertEquals(3, r.progress().accepted());
+        assertEquals(RunReport.StopReason.SOURCE_EXHAUSTED, r.stopReason());
+    }
+
+    @Test
+    void aSourceThatFailsMidwayLetsBatchesInFlightFinishBeforeTheErrorSurfaces() {
+        AtomicInteger written = new AtomicInteger();
+        RecordSource failing = new RecordSource() {
+            @Override
+            public dev.distillery.datasets.io.RecordIterator open() {
+                var it = prompts(4).iterator();
+                return dev.distillery.datasets.io.RecordIterator.of(new java.util.Iterator<>() {
+                    public boolean hasNext() {
+                        return true;
+                    }
+
+                    public DataRecord next() {
+                        if (it.hasNext()) return it.next();
+                        throw new dev.distillery.datasets.io.DatasetException("seeds/broken.md: not valid UTF-8");
+                    }
+                });
+            }
+
+            @Override
+            public String describe() {
+                return "failing";
+            }
+        };
+        ScriptedChatModel slow = ScriptedChatModel.answering(p -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "ok";
+        });
+        RecordSink counting = new RecordSink() {
+            public void write(DataRecord r) {
+                written.incrementAndGet();
+            }
+
+            public void close() {
+            }
+        };
+        var e = assertThrows(dev.distillery.datasets.io.DatasetException.class,
+                () -> responses(slow).batchSize(2).concurrency(2).build().run(failing, counting));
+        assertTrue(e.getMessage().contains("broken.md"));
+        assertEquals(4, written.get(), "the two full batches were committed before run() threw");
+    }
+
+    @Test
     void tokenAndCostBudgetsCountReportedUsage() {
         ScriptedChatModel m = ScriptedChatModel.answering(p -> "x".repeat(400));   // 101 output tokens per call
         RunReport t = responses(m).batchSize(1).concurrency(1).budget(Budget.tokens(1_000)).build()
