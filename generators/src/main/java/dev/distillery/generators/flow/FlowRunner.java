@@ -4,7 +4,6 @@ import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.io.RecordSink;
 import dev.distillery.datasets.io.RecordSource;
 import dev.distillery.datasets.model.DataRecord;
-import dev.distillery.generators.model.DeadLetter;
 import dev.distillery.generators.model.ModelCallException;
 import dev.distillery.generators.template.PromptTemplates;
 import dev.langchain4j.model.chat.ChatModel;
