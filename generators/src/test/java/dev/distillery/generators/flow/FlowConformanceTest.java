@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -190,6 +191,30 @@ public abstract class FlowConformanceTest {
             assertEquals(usesModels(), !r.lineage().modelIds().isEmpty(), "lineage.modelIds");
         }
         assertEveryInputAccountedFor(o);
+    }
+
+    @Test
+    void editingATemplateChangesTheHashAndIdsOfItsOutputs(@TempDir Path dir) throws Exception {
+        List<TemplateSpec> specs = flow().templates();
+        Outcome original = run(wellBehavedModels());
+        if (specs.isEmpty()) {
+            assertTrue(original.outputs().stream().allMatch(r -> r.lineage().promptTemplateHash() == null));
+            return;
+        }
+        // A Jinja comment changes the file, not the rendered prompt, so the scripted answers stay the same.
+        Path file = dir.resolve(flow().name()).resolve(specs.getFirst().name() + PromptTemplates.EXTENSION);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, PromptTemplates.builtIn().load(flow().name(), specs.getFirst().name()).text() + "{# edited #}");
+        FlowRunner.Builder b = FlowRunner.builder(flow()).settings(settings()).batchSize(batchSize()).concurrency(2).templateOverrides(dir);
+        wellBehavedModels().forEach(b::model);
+        List<DataRecord> edited = new ArrayList<>();
+        b.build().run(RecordSource.of(sampleInputs()), RecordSink.into(edited));
+        Set<String> before = new HashSet<>(original.outputs().stream().map(r -> r.lineage().promptTemplateHash()).toList());
+        Set<String> after = new HashSet<>(edited.stream().map(r -> r.lineage().promptTemplateHash()).toList());
+        assertFalse(after.isEmpty());
+        assertNotEquals(before, after, "the edited template's hash must reach the outputs that used it");
+        Set<String> ids = new HashSet<>(original.outputs().stream().map(DataRecord::id).toList());
+        assertTrue(edited.stream().anyMatch(r -> !ids.contains(r.id())), "a new template means new slots");
     }
 
     @Test
