@@ -27,21 +27,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChatModels implements AutoCloseable {
 
-    private final PipelineSpec spec;
+    private final Map<String, ModelSpec> specs;
     private final Path baseDir;
     private final Map<String, ChatModel> built = new ConcurrentHashMap<>();
     private final List<LocalModel> locals = new ArrayList<>();
 
     public ChatModels(PipelineSpec spec, Path baseDir) {
-        this.spec = spec;
+        this(spec.models(), baseDir);
+    }
+
+    /** Models by name, e.g. a judge config's; relative paths start at {@code baseDir}. */
+    public ChatModels(Map<String, ModelSpec> specs, Path baseDir) {
+        this.specs = Map.copyOf(specs);
         this.baseDir = baseDir;
     }
 
     /** The model declared under {@code name} in the spec. */
     public ChatModel get(String name) {
         return built.computeIfAbsent(name, n -> {
-            ModelSpec m = spec.models().get(n);
-            if (m == null) throw new IllegalArgumentException("models." + n + ": not declared in the spec");
+            ModelSpec m = specs.get(n);
+            if (m == null) throw new IllegalArgumentException("models." + n + ": not declared (models: " + specs.keySet() + ")");
             return create(n, m);
         });
     }
