@@ -76,13 +76,16 @@ public final class NumericAnswers {
         String s = answer.strip().replace('\u2212', '-');
         s = s.replace("\\left", "").replace("\\right", "");
         for (String space : new String[]{"\\!", "\\,", "\\;", "\\:", "\\ ", "~"}) s = s.replace(space, "");
-        s = s.replace("$", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac");
+        s = s.replace("\\$", "").replace("$", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac");
         s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("\\%", "").replace("%", "");
         s = dropTextGroups(s);
         int eq = s.lastIndexOf('=');
         if (eq >= 0 && eq < s.length() - 1) s = s.substring(eq + 1);
         s = s.replaceAll("\\s+", "");
+        // "\sqrt2" is shorthand for "\sqrt{2}", as "\frac12" is for "\frac{1}{2}".
+        s = s.replaceAll("\\\\sqrt(\\w)", "\\\\sqrt{$1}");
         while (s.endsWith(".")) s = s.substring(0, s.length() - 1);
+        while (s.startsWith("{") && matching(s, 0) == s.length() - 1) s = s.substring(1, s.length() - 1);
         return s;
     }
 
