@@ -135,7 +135,8 @@ public final class JavaSandbox {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String errors = compile(List.of(src.resolve(fileName)), classes, null);
+        // The (still empty) output directory as class path: an empty -classpath would mean the current directory.
+        String errors = compile(List.of(src.resolve(fileName)), classes, classes);
         if (errors != null) return new SandboxResult.Rejected(SandboxResult.Stage.COMPILE, errors);
 
         Map<String, ClassFileInfo> infos = new HashMap<>();
@@ -329,13 +330,13 @@ public final class JavaSandbox {
         return a.equals(e);
     }
 
-    /** Compiles with an empty class path (or {@code classPath}); null on success, else the first errors with lines. */
+    /** Compiles against {@code classPath} only; null on success, else the first errors with their lines. */
     private static String compile(List<Path> sources, Path out, Path classPath) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) throw new IllegalStateException("no Java compiler in this runtime (a JDK is required, not a JRE)");
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            List<String> options = List.of("-d", out.toString(), "-classpath", classPath == null ? "" : classPath.toString(),
+            List<String> options = List.of("-d", out.toString(), "-classpath", classPath.toString(),
                     "-sourcepath", "", "-implicit:none", "-proc:none", "-nowarn", "-Xlint:none", "-encoding", "UTF-8");
             boolean ok = javac.getTask(null, files, diagnostics, options, null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
