@@ -74,8 +74,10 @@ public final class JavaSandbox {
     private final double tolerance;
     private final int maxOutputBytes;
     private final BytecodePolicy policy;
+    private final int maxSourceChars;
 
     private JavaSandbox(Builder b) {
+        this.maxSourceChars = b.maxSourceChars;
         this.memoryMb = b.memoryMb;
         this.timeLimit = b.timeLimit;
         this.network = b.network;
@@ -107,6 +109,11 @@ public final class JavaSandbox {
 
     /** Compiles, checks and runs {@code source} against every case of {@code spec}; never throws for bad candidates. */
     public SandboxResult run(String source, TestSpec spec) {
+        // javac runs in this JVM without a time limit; a size cap keeps pathological sources from tying it up.
+        if (source.length() > maxSourceChars) {
+            return new SandboxResult.Rejected(SandboxResult.Stage.COMPILE, "source has " + source.length()
+                    + " characters, more than the limit of " + maxSourceChars);
+        }
         Path dir;
         try {
             dir = Files.createTempDirectory("distillery-sandbox-");
@@ -429,7 +436,10 @@ public final class JavaSandbox {
         }
     }
 
-    /** Settings for {@link JavaSandbox}; defaults: 64 MB heap, 10 s, network isolation AUTO, tolerance 1e-9. */
+    /**
+     * Settings for {@link JavaSandbox}; defaults: 64 MB heap, 10 s, network isolation AUTO, tolerance 1e-9, sources up
+     * to 100,000 characters, 1 MiB of child output kept.
+     */
     public static final class Builder {
         private int memoryMb = 64;
         private Duration timeLimit = Duration.ofSeconds(10);
@@ -437,8 +447,15 @@ public final class JavaSandbox {
         private double tolerance = 1e-9;
         private int maxOutputBytes = 1 << 20;
         private BytecodePolicy policy = BytecodePolicy.DEFAULT;
+        private int maxSourceChars = 100_000;
 
         private Builder() {
+        }
+
+        /** Longer sources are rejected before compiling. */
+        public Builder maxSourceChars(int maxSourceChars) {
+            this.maxSourceChars = maxSourceChars;
+            return this;
         }
 
         /** Maximum heap of the child JVM ({@code -Xmx}), at least 16. */

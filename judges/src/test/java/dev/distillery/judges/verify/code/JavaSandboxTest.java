@@ -155,6 +155,11 @@ class JavaSandboxTest {
         assertEquals(SandboxResult.Stage.METHOD, r2.stage());
         assertTrue(r2.reason().contains("no method 'solve'"), r2.reason());
 
+        SandboxResult huge = JavaSandbox.builder().maxSourceChars(40).build().run("class Solution { int solve(int x) { return x + 0; } }",
+                TestSpec.parse("{\"cases\": [{\"input\": [1], \"expected\": 1}]}"));
+        SandboxResult.Rejected r4 = assertInstanceOf(SandboxResult.Rejected.class, huge);
+        assertTrue(r4.reason().contains("more than the limit of 40"), r4.reason());
+
         SandboxResult mismatch = SANDBOX.run("class Solution { int solve(int x) { return x; } }",
                 TestSpec.parse("{\"cases\": [{\"input\": [\"one\"], \"expected\": 1}]}"));
         SandboxResult.Rejected r3 = assertInstanceOf(SandboxResult.Rejected.class, mismatch);
