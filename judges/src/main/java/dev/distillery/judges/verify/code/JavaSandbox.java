@@ -12,6 +12,7 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,13 +36,15 @@ import java.util.stream.Stream;
 /**
  * Runs untrusted Java answers against test cases in a child JVM. Layers, in order:
  * <ol>
- *   <li>compile in this JVM with an empty class path ({@code javax.tools});</li>
+ *   <li>compile in this JVM ({@code javax.tools}) against nothing but the JDK;</li>
  *   <li>check every produced class file against {@link BytecodePolicy} (no files, sockets, processes, threads,
  *       reflection, class loading), rejecting with the forbidden reference named;</li>
- *   <li>run a generated driver in a child JVM with {@code -Xmx}, one processor, an empty environment and a fresh
- *       temporary working directory (deleted afterwards), killed with its process tree at the wall-clock limit;</li>
+ *   <li>run the precompiled {@link SandboxDriver} in a child JVM with {@code -Xmx}, one processor, an empty
+ *       environment and a fresh temporary working directory (deleted afterwards), killed with its process tree at
+ *       the wall-clock limit;</li>
  *   <li>where the kernel lets an unprivileged user do it ({@code unshare -rn}), inside a new user and network
- *       namespace with no interfaces but loopback, so that even code that slipped past the policy has no network.</li>
+ *       namespace whose only interface, loopback, is down, so that even code that slipped past the policy has no
+ *       network.</li>
  * </ol>
  *
  * <pre>{@code
@@ -61,7 +64,6 @@ public final class JavaSandbox {
         OFF
     }
 
-    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
             "(?m)^\\s*public\\s+(?:(?:final|abstract|sealed|strictfp)\\s+)*(?:class|record|interface|enum)\\s+(\\w+)");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -131,7 +133,6 @@ public final class JavaSandbox {
         Path src = dir.resolve("src");
         Path classes = dir.resolve("classes");
         Path work = dir.resolve("work");
-        String pkg = first(PACKAGE, source);
         String publicType = first(PUBLIC_TYPE, source);
         String fileName = (publicType != null ? publicType : spec.className() != null ? spec.className() : "Solution") + ".java";
         try {
@@ -171,7 +172,7 @@ public final class JavaSandbox {
             String simple = info.name().substring(info.name().lastIndexOf('/') + 1);
             if (simple.contains("$") || (spec.className() != null && !simple.equals(spec.className()))) continue;
             for (ClassFileInfo.Method m : info.methods()) {
-                if (m.name().equals(spec.method()) && Harness.parameters(m.descriptor()).size() == arity) {
+                if (m.name().equals(spec.method()) && SignatureCheck.parameters(m.descriptor()).size() == arity) {
                     owners.add(info.name());
                     methods.add(m);
                 }
@@ -193,30 +194,29 @@ public final class JavaSandbox {
             return new SandboxResult.Rejected(SandboxResult.Stage.METHOD, "method '" + method.name() + "' returns void; it must return the answer");
         }
         String target = owner.substring(owner.lastIndexOf('/') + 1);
-        String driverName = "DistilleryDriver" + HexFormat.of().formatHex(bytes(4));
-        String driverSource;
         try {
-            driverSource = Harness.driver(pkg, driverName, target, method, spec.cases());
+            SignatureCheck.check(target, method, spec.cases());
         } catch (IllegalArgumentException e) {
             return new SandboxResult.Rejected(SandboxResult.Stage.ARGUMENTS, e.getMessage());
         }
-        Path driverFile = src.resolve(driverName + ".java");
+        Path driverDir = dir.resolve("driver");
         try {
-            Files.writeString(driverFile, driverSource, StandardCharsets.UTF_8);
+            Path driverClass = driverDir.resolve(SandboxDriver.class.getName().replace('.', '/') + ".class");
+            Files.createDirectories(driverClass.getParent());
+            try (InputStream in = SandboxDriver.class.getResourceAsStream(SandboxDriver.class.getSimpleName() + ".class")) {
+                if (in == null) throw new IllegalStateException("SandboxDriver.class is missing from the class path");
+                Files.write(driverClass, in.readAllBytes());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String driverErrors = compile(List.of(driverFile), classes, classes);
-        if (driverErrors != null) {
-            String signature = String.join(", ", Harness.parameters(method.descriptor()).stream().map(Harness::javaType).toList());
-            return new SandboxResult.Rejected(SandboxResult.Stage.ARGUMENTS, "the test input does not fit "
-                    + target + "." + method.name() + "(" + signature + "): " + driverErrors);
-        }
-        String mainClass = (pkg != null ? pkg + "." : "") + driverName;
-        return execute(work, classes, mainClass, spec);
+        StringBuilder job = new StringBuilder();
+        job.append(owner.replace('/', '.')).append('\n').append(method.name()).append('\n').append(arity).append('\n');
+        for (TestCase c : spec.cases()) job.append(c.arguments().toString()).append('\n');
+        return execute(work, driverDir, classes, job.toString(), spec);
     }
 
-    private SandboxResult execute(Path work, Path classes, String mainClass, TestSpec spec) {
+    private SandboxResult execute(Path work, Path driverDir, Path classes, String job, TestSpec spec) {
         String tag = "@" + HexFormat.of().formatHex(bytes(8));
         List<String> cmd = new ArrayList<>();
         boolean isolated = isolatesNetwork();
@@ -225,7 +225,8 @@ public final class JavaSandbox {
                 "-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisableAttachMechanism", "-Xshare:auto",
                 "-Djava.io.tmpdir=" + work, "-Duser.home=" + work, "-Dstdout.encoding=UTF-8",
-                "-cp", classes.toString(), mainClass, tag));
+                // The driver's directory first, so a candidate class of the same name cannot stand in for it.
+                "-cp", driverDir + java.io.File.pathSeparator + classes, SandboxDriver.class.getName(), tag));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         // An empty environment: API keys in this process's environment are none of the candidate's business.
         pb.environment().clear();
@@ -237,6 +238,14 @@ public final class JavaSandbox {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the child JVM: " + String.join(" ", cmd), e);
         }
+        // The job goes in on stdin from its own thread: a child that dies early must not block us on a full pipe.
+        Thread.ofVirtual().start(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(job.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // The child is gone; its exit status and stderr tell why.
+            }
+        });
         BoundedReader out = new BoundedReader(process.getInputStream(), maxOutputBytes);
         BoundedReader err = new BoundedReader(process.getErrorStream(), maxOutputBytes);
         boolean finished;
@@ -271,6 +280,11 @@ public final class JavaSandbox {
                 }
                 case "EXC" -> {
                     outcomes.add(new SandboxResult.CaseOutcome(Integer.parseInt(parts[1]), SandboxResult.CaseStatus.EXCEPTION,
+                            parts.length > 2 ? parts[2] : ""));
+                    running = -1;
+                }
+                case "BADARG" -> {
+                    outcomes.add(new SandboxResult.CaseOutcome(Integer.parseInt(parts[1]), SandboxResult.CaseStatus.BAD_INPUT,
                             parts.length > 2 ? parts[2] : ""));
                     running = -1;
                 }

@@ -79,6 +79,7 @@ public record JavaTestVerifier(JavaSandbox sandbox, TestSpec tests) implements V
             why = switch (bad.status()) {
                 case WRONG_ANSWER -> input + ": expected " + abbreviate(tc.expected().toString()) + ", got " + abbreviate(bad.actual());
                 case EXCEPTION -> input + ": threw " + abbreviate(bad.actual());
+                case BAD_INPUT -> input + ": the test input does not fit the method: " + abbreviate(bad.actual());
                 case KILLED -> input + ": " + ran.detail();
                 case NOT_RUN -> input + " did not run: " + ran.detail();
                 case PASSED -> throw new IllegalStateException();

@@ -33,7 +33,8 @@ public sealed interface SandboxResult permits SandboxResult.Rejected, SandboxRes
         }
     }
 
-    enum CaseStatus { PASSED, WRONG_ANSWER, EXCEPTION, KILLED, NOT_RUN }
+    /** PASSED, a wrong value, a throw, killed by a limit, never reached, or arguments that did not fit the method. */
+    enum CaseStatus { PASSED, WRONG_ANSWER, EXCEPTION, KILLED, NOT_RUN, BAD_INPUT }
 
     /**
      * @param index  the case number, from 0

@@ -89,6 +89,34 @@ class JavaSandboxTest {
         assertTrue(ran.cases().get(2).actual().contains("negative k"), ran.cases().get(2).actual());
     }
 
+    @Test
+    void genericCollectionsMapsAndPackagesAreConvertedInTheChild() {
+        String source = """
+                package com.example.answers;
+
+                import java.util.*;
+
+                class Scorer {
+                    long solve(List<Long> xs, Map<String, Integer> weights, Set<String> keys) {
+                        long total = 0;
+                        for (long x : xs) total += x;
+                        for (String k : keys) total += weights.getOrDefault(k, 0);
+                        return total;
+                    }
+                }
+                """;
+        SandboxResult r = SANDBOX.run(source, TestSpec.parse("""
+                {"cases": [
+                  {"input": [[1, 2], {"a": 10, "b": 20}, ["a", "a"]], "expected": 13},
+                  {"input": [[5000000000], {}, []], "expected": 5000000000},
+                  {"input": [[1, "x"], {}, []], "expected": 1}]}"""));
+        SandboxResult.Ran ran = assertInstanceOf(SandboxResult.Ran.class, r, r.toString());
+        assertEquals(List.of(SandboxResult.CaseStatus.PASSED, SandboxResult.CaseStatus.PASSED, SandboxResult.CaseStatus.BAD_INPUT),
+                ran.cases().stream().map(SandboxResult.CaseOutcome::status).toList(), ran.toString());
+        assertTrue(ran.cases().get(2).actual().contains("argument 0") && ran.cases().get(2).actual().contains("expected a number"),
+                ran.cases().get(2).actual());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "read /etc/hostname with Files | return java.nio.file.Files.readString(java.nio.file.Path.of(\"/etc/hostname\")); | java.nio.file.",
