@@ -89,6 +89,75 @@ class JavaSandboxTest {
         assertTrue(ran.cases().get(2).actual().contains("negative k"), ran.cases().get(2).actual());
     }
 
+    /**
+     * Ordinary competitive-programming Java must not trip the policy. The spec asks for a method that does not exist,
+     * so reaching the METHOD stage proves every class passed the bytecode check, without starting a JVM.
+     */
+    @Test
+    void everydayLanguageFeaturesPassTheBytecodeCheck() {
+        String source = """
+                import java.math.BigInteger;
+                import java.util.*;
+                import java.util.function.*;
+                import java.util.stream.*;
+
+                public class Solution {
+                    sealed interface Shape permits Circle, Square {}
+                    record Circle(double r) implements Shape {}
+                    record Square(double side) implements Shape {}
+                    enum Color { RED, GREEN }
+                    static class NotFound extends RuntimeException { NotFound(String m) { super(m); } }
+                    interface Named { default String name() { return "n"; } }
+
+                    static double area(Shape s) {
+                        return switch (s) {
+                            case Circle(double r) -> Math.PI * r * r;
+                            case Square sq -> sq.side() * sq.side();
+                        };
+                    }
+
+                    @SafeVarargs
+                    static <T extends Comparable<T>> T max(T... xs) {
+                        return Arrays.stream(xs).max(Comparator.naturalOrder()).orElseThrow(() -> new NotFound("empty"));
+                    }
+
+                    static String run(String word, Color c, List<String> words) throws Exception {
+                        String kind = switch (word) { case "a" -> "A"; case "b" -> "B"; default -> "?"; };
+                        int code = switch (c) { case RED -> 1; case GREEN -> 2; };
+                        Map<Integer, List<String>> byLength = words.stream().collect(Collectors.groupingBy(String::length));
+                        PriorityQueue<int[]> pq = new PriorityQueue<>((x, y) -> Integer.compare(x[0], y[0]));
+                        pq.add(new int[]{3, 1});
+                        Deque<Integer> stack = new ArrayDeque<>();
+                        stack.push(1);
+                        BigInteger big = BigInteger.valueOf(2).pow(100).mod(BigInteger.TEN);
+                        Optional<String> first = words.stream().filter(w -> Character.isUpperCase(w.charAt(0))).findFirst();
+                        Runnable r = new Runnable() { public void run() { System.err.println("anon"); } };
+                        r.run();
+                        Function<Integer, Integer> twice = x -> x * 2;
+                        BiFunction<Integer, Integer, Integer> add = Integer::sum;
+                        StringBuilder sb = new StringBuilder("x").reverse();
+                        outer:
+                        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) if (i * j > 1) break outer;
+                        assert code > 0 : "positive";
+                        try (AutoCloseable ac = () -> {}) {
+                            Objects.requireNonNull(ac);
+                        } catch (IllegalStateException | ArithmeticException e) {
+                            throw new NotFound(e.getMessage());
+                        }
+                        String text = " multi-line ";
+                        Object o = code;
+                        if (o instanceof Integer n && n > 0) kind += n;
+                        return String.format("%s %d %s %s %s %d %d %s %.2f %s %s %s", kind, code, byLength, pq.peek()[0], big,
+                                twice.apply(3), add.apply(1, 2), first.orElse(""), area(new Circle(1)), max(3, 5, 4), sb,
+                                text.strip() + new Named() {}.name() + Integer.toBinaryString(5) + Long.MAX_VALUE + Color.valueOf("RED"));
+                    }
+                }
+                """;
+        SandboxResult r = SANDBOX.run(source, TestSpec.parse("{\"method\": \"missing\", \"cases\": [{\"input\": [], \"expected\": 0}]}"));
+        SandboxResult.Rejected rejected = assertInstanceOf(SandboxResult.Rejected.class, r, r.toString());
+        assertEquals(SandboxResult.Stage.METHOD, rejected.stage(), rejected.reason());
+    }
+
     @Test
     void genericCollectionsMapsAndPackagesAreConvertedInTheChild() {
         String source = """
