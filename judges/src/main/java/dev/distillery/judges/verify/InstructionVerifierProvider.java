@@ -36,19 +36,22 @@ public final class InstructionVerifierProvider implements JudgeProvider {
     public List<JudgeParameter> parameters() {
         List<JudgeParameter> out = new ArrayList<>();
         out.add(new JudgeParameter(FROM_REFERENCE, "also read constraints from each item's reference (a JSON object)", "false"));
-        for (String n : InstructionConstraints.names()) out.add(new JudgeParameter(n, "constraint, see docs/verifiers.md", null));
+        for (String n : InstructionConstraints.names()) out.add(new JudgeParameter(n, "constraint, see docs/verifiers.md", ""));
         return List.copyOf(out);
     }
 
     @Override
     public Judge createJudge(JudgeConfig config) {
         String source = config.source() == null ? "judge config" : config.source();
-        Map<String, Object> constraints = new LinkedHashMap<>(config.settings());
-        Object from = constraints.remove(FROM_REFERENCE);
         try {
+            Map<String, Object> constraints = new LinkedHashMap<>(VerifierSettings.canonical(config.settings(), source));
+            Object from = constraints.remove(FROM_REFERENCE);
+            if (from != null && !(from instanceof Boolean) && !from.toString().matches("(?i)true|false")) {
+                throw new IllegalArgumentException("setting '" + FROM_REFERENCE + "': expected true or false, got " + from);
+            }
             // Unknown names go through InstructionConstraints for a did-you-mean over constraint names.
             List<InstructionConstraints.Constraint> parsed = InstructionConstraints.parseAll(constraints);
-            boolean fromReference = from != null && (from instanceof Boolean b ? b : Boolean.parseBoolean(from.toString()));
+            boolean fromReference = from != null && Boolean.parseBoolean(from.toString());
             return new InstructionVerifier(parsed, fromReference);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);

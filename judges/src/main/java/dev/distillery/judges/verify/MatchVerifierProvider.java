@@ -30,7 +30,7 @@ public final class MatchVerifierProvider implements JudgeProvider {
         return List.of(
                 new JudgeParameter("normalisation", "exact | normalised | squad", "normalised"),
                 new JudgeParameter("contains", "pass when the answer occurs inside the response", "false"),
-                new JudgeParameter("accepted", "fixed list of accepted answers instead of each item's reference", null));
+                new JudgeParameter("accepted", "fixed list of accepted answers instead of each item's reference", ""));
     }
 
     @Override

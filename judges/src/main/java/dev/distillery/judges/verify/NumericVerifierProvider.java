@@ -33,7 +33,7 @@ public final class NumericVerifierProvider implements JudgeProvider {
                 new JudgeParameter("format", "where the answer is: auto | gsm8k | boxed | last_number", "auto"),
                 new JudgeParameter("abs_tolerance", "pass when |answer - reference| <= this (or the relative bound)", "1e-6"),
                 new JudgeParameter("rel_tolerance", "pass when |answer - reference| <= this * |reference|", "1e-9"),
-                new JudgeParameter("reference", "a fixed reference answer instead of each item's reference", null));
+                new JudgeParameter("reference", "a fixed reference answer instead of each item's reference", ""));
     }
 
     @Override

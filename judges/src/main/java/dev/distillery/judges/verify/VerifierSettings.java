@@ -29,26 +29,45 @@ public final class VerifierSettings {
         this.source = source;
     }
 
-    /** Checks that every setting in {@code config} is one of {@code known}, then wraps them. */
+    /**
+     * Checks that every setting in {@code config} is one of {@code known}, then wraps them. Names are snake_case;
+     * the kebab-case spelling ({@code abs-tolerance}) is accepted too, as other judges' settings use it.
+     */
     public static VerifierSettings of(JudgeConfig config, List<JudgeParameter> known) {
         Set<String> names = new TreeSet<>();
         for (JudgeParameter p : known) names.add(p.name());
         String source = config.source() == null ? "judge config" : config.source();
-        for (String key : config.settings().keySet()) {
+        Map<String, Object> values = canonical(config.settings(), source);
+        for (String key : values.keySet()) {
             if (!names.contains(key)) {
                 throw new IllegalArgumentException(source + ": unknown setting '" + key + "'"
                         + DidYouMean.hint(key, names) + "; known settings: " + String.join(", ", names));
             }
         }
-        return new VerifierSettings(config.settings(), source);
+        return new VerifierSettings(values, source);
     }
 
+    /** The settings with kebab-case names turned into snake_case; both spellings of one name is an error. */
+    public static Map<String, Object> canonical(Map<String, Object> settings, String source) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : settings.entrySet()) {
+            String key = e.getKey().replace('-', '_');
+            if (out.put(key, e.getValue()) != null) {
+                throw new IllegalArgumentException(source + ": setting '" + key + "' is given twice (as - and _ spellings)");
+            }
+        }
+        return out;
+    }
+
+    /** Whether the setting is given; a blank text value counts as not given (the listed default of optional settings). */
     public boolean has(String name) {
-        return values.get(name) != null;
+        Object v = values.get(name);
+        return v != null && !(v instanceof String text && text.isBlank());
     }
 
+    /** The value as parsed from the config; null when not {@linkplain #has given}. */
     public Object raw(String name) {
-        return values.get(name);
+        return has(name) ? values.get(name) : null;
     }
 
     /** Where these settings came from, for error messages. */
@@ -57,7 +76,7 @@ public final class VerifierSettings {
     }
 
     public String string(String name, String fallback) {
-        Object v = values.get(name);
+        Object v = raw(name);
         if (v == null) return fallback;
         if (v instanceof String s) return s;
         if (v instanceof Number || v instanceof Boolean) return v.toString();
@@ -74,7 +93,7 @@ public final class VerifierSettings {
     }
 
     public double number(String name, double fallback) {
-        Object v = values.get(name);
+        Object v = raw(name);
         if (v == null) return fallback;
         if (v instanceof Number n) return n.doubleValue();
         if (v instanceof String s) {
@@ -89,7 +108,7 @@ public final class VerifierSettings {
 
     /** A non-negative whole number; {@code fallback} may be negative to mean "not set". */
     public long count(String name, long fallback) {
-        Object v = values.get(name);
+        Object v = raw(name);
         if (v == null) return fallback;
         double d = number(name, fallback);
         if (d != Math.rint(d) || d < 0) throw error(name, "expected a whole number >= 0, got " + v);
@@ -97,7 +116,7 @@ public final class VerifierSettings {
     }
 
     public boolean bool(String name, boolean fallback) {
-        Object v = values.get(name);
+        Object v = raw(name);
         if (v == null) return fallback;
         if (v instanceof Boolean b) return b;
         if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
@@ -108,7 +127,7 @@ public final class VerifierSettings {
 
     /** A list of strings; a single string is taken as a one-element list. */
     public List<String> strings(String name) {
-        Object v = values.get(name);
+        Object v = raw(name);
         if (v == null) return List.of();
         if (v instanceof String s) return List.of(s);
         if (v instanceof Collection<?> c) {

@@ -113,6 +113,11 @@ class NumericVerifierTest {
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
                 () -> p.createJudge(new JudgeConfig(Map.of("abs_tolerence", 0.1), null, null, "judges.yaml#math")));
         assertTrue(typo.getMessage().contains("judges.yaml#math") && typo.getMessage().contains("did you mean 'abs_tolerance'"), typo.getMessage());
+        Verifier kebab = (Verifier) p.createJudge(new JudgeConfig(Map.of("abs-tolerance", 0.5, "reference", ""), null, null, "t"));
+        assertEquals(1, scored(kebab, "about 41.6", "42").score(), "kebab-case names are accepted; a blank optional setting is unset");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> p.createJudge(new JudgeConfig(Map.of("abs-tolerance", 0.5, "abs_tolerance", 0.1), null, null, "t")));
+        assertTrue(twice.getMessage().contains("given twice"), twice.getMessage());
         IllegalArgumentException badFormat = assertThrows(IllegalArgumentException.class,
                 () -> p.createJudge(new JudgeConfig(Map.of("format", "boxd"), null, null, "judges.yaml#math")));
         assertTrue(badFormat.getMessage().contains("did you mean 'boxed'"), badFormat.getMessage());

@@ -32,7 +32,7 @@ public final class JavaTestVerifierProvider implements JudgeProvider {
     public List<JudgeParameter> parameters() {
         return List.of(
                 new JudgeParameter("tests", "fixed test spec {method, class, cases: [{input, expected}]}; "
-                        + "absent: each item's reference holds it as JSON", null),
+                        + "absent: each item's reference holds it as JSON", ""),
                 new JudgeParameter("time_limit_ms", "wall-clock limit of the child JVM, start-up included", "10000"),
                 new JudgeParameter("memory_mb", "heap limit of the child JVM (-Xmx)", "64"),
                 new JudgeParameter("network_isolation", "auto | required | off: run in an 'unshare -rn' namespace", "auto"),
