@@ -33,7 +33,7 @@ public final class InstructionConstraints {
     /** Sentence end: . ! ? (possibly repeated) followed by whitespace or the end of text. */
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?]+(?=\\s|$)");
     /** Paragraphs are separated by blank lines or by a {@code ***} divider line (IFEval uses the latter). */
-    private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n|\\n?\\s*\\*\\*\\*\\s*\\n?");
+    private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n|(?m)^[ \\t]*\\*{3}[ \\t]*$");
     /** Markdown bullets as IFEval counts them: lines starting with "* " or "- ". */
     private static final Pattern BULLET = Pattern.compile("(?m)^\\s*[*-]\\s+\\S");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\[[^\\[\\]\\n]+]");

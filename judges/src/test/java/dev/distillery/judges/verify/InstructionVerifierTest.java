@@ -53,6 +53,7 @@ class InstructionVerifierTest {
     void paragraphsAndBullets() {
         holds("paragraphs", 3, "First.\n\nSecond.\n\n\nThird.");
         holds("paragraphs", 2, "First.\n***\nSecond.");
+        holds("paragraphs", 1, "A ***really*** important point.");
         fails("paragraphs", 2, "Just one.", "1 paragraphs, expected exactly 2");
         holds("bullet_count", 3, "Intro:\n* one\n* two\n- three\n**bold** is not a bullet");
         fails("bullet_count", 2, "* one\n* two\n* three", "3 bullet points, expected exactly 2");
