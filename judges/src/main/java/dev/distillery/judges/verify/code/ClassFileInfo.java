@@ -36,6 +36,11 @@ public record ClassFileInfo(String name, List<String> classRefs, List<MemberRef>
         public boolean isPrivate() {
             return (access & 0x0002) != 0;
         }
+
+        /** Compiler-made (bridge or synthetic): not something the candidate wrote. */
+        public boolean isSynthetic() {
+            return (access & (0x1000 | 0x0040)) != 0;
+        }
     }
 
     /** Parses a class file; a malformed one is an {@link IllegalArgumentException}. */

@@ -172,7 +172,8 @@ public final class JavaSandbox {
             String simple = info.name().substring(info.name().lastIndexOf('/') + 1);
             if (simple.contains("$") || (spec.className() != null && !simple.equals(spec.className()))) continue;
             for (ClassFileInfo.Method m : info.methods()) {
-                if (m.name().equals(spec.method()) && SignatureCheck.parameters(m.descriptor()).size() == arity) {
+                if (m.name().equals(spec.method()) && !m.isSynthetic()
+                        && SignatureCheck.parameters(m.descriptor()).size() == arity) {
                     owners.add(info.name());
                     methods.add(m);
                 }
