@@ -81,7 +81,7 @@ public final class JsonSchema {
                 }
                 case "properties" -> {
                     if (!v.isObject()) throw new IllegalArgumentException("schema " + here + ": expected an object");
-                    v.fields().forEachRemaining(e -> check(e.getValue(), here + "/" + e.getKey(), patterns));
+                    v.properties().forEach(e -> check(e.getValue(), here + "/" + e.getKey(), patterns));
                 }
                 case "additionalProperties", "items", "not" -> check(v, here, patterns);
                 case "allOf", "anyOf", "oneOf" -> {
@@ -156,8 +156,7 @@ public final class JsonSchema {
         }
         JsonNode props = s.get("properties");
         JsonNode additional = s.get("additionalProperties");
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             String child = path + "." + e.getKey();
             if (props != null && props.has(e.getKey())) {
                 validate(props.get(e.getKey()), e.getValue(), child, errors);
