@@ -5,7 +5,6 @@ import dev.distillery.judges.spi.Verdict;
 import dev.distillery.judges.spi.Verifier;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,10 +87,17 @@ public record RepetitionFilter(FilterField field, Map<String, Double> thresholds
         out.put("dup_paragraph_char_fraction", paragraphs[1]);
         List<String> words = new ArrayList<>();
         for (String w : stripped.toLowerCase(java.util.Locale.ROOT).split("\\s+")) if (!w.isEmpty()) words.add(w);
-        long totalChars = 0;
-        for (String w : words) totalChars += w.length();
-        for (int n = 2; n <= 4; n++) out.put("top_" + n + "gram_char_fraction", topNgramShare(words, n, totalChars));
-        for (int n = 5; n <= 10; n++) out.put("dup_" + n + "gram_char_fraction", duplicateNgramShare(words, n, totalChars));
+        // Words become 64-bit hashes and n-grams rolling combinations of them, so that the nine n-gram passes work
+        // on primitives; a collision inside one text is vanishingly unlikely (~W^2 / 2^64).
+        long[] hashes = new long[words.size()];
+        long[] prefixChars = new long[words.size() + 1];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = hash(words.get(i));
+            prefixChars[i + 1] = prefixChars[i] + words.get(i).length();
+        }
+        long totalChars = prefixChars[hashes.length];
+        for (int n = 2; n <= 4; n++) out.put("top_" + n + "gram_char_fraction", topNgramShare(hashes, prefixChars, n, totalChars));
+        for (int n = 5; n <= 10; n++) out.put("dup_" + n + "gram_char_fraction", duplicateNgramShare(hashes, prefixChars, n, totalChars));
         return out;
     }
 
@@ -116,42 +122,83 @@ public record RepetitionFilter(FilterField field, Map<String, Double> thresholds
     }
 
     /** Characters of the most frequent n-gram times its count, over all word characters; 0 if nothing repeats. */
-    private static double topNgramShare(List<String> words, int n, long totalChars) {
-        if (words.size() < n || totalChars == 0) return 0;
-        Map<List<String>, Integer> counts = new HashMap<>();
-        List<String> best = null;
+    private static double topNgramShare(long[] words, long[] prefixChars, int n, long totalChars) {
+        if (words.length < n || totalChars == 0) return 0;
+        LongCounter counts = new LongCounter(words.length);
         int bestCount = 0;
-        for (int i = 0; i + n <= words.size(); i++) {
-            List<String> gram = words.subList(i, i + n);
-            int c = counts.merge(gram, 1, Integer::sum);
+        int bestAt = -1;
+        for (int i = 0; i + n <= words.length; i++) {
+            int c = counts.increment(ngram(words, i, n));
             if (c > bestCount) {
                 bestCount = c;
-                best = gram;
+                bestAt = i;
             }
         }
         if (bestCount < 2) return 0;
-        long gramChars = 0;
-        for (String w : best) gramChars += w.length();
+        long gramChars = prefixChars[bestAt + n] - prefixChars[bestAt];
         return Math.min(1, (double) gramChars * bestCount / totalChars);
     }
 
     /** Share of word characters in n-grams that occurred before; a repeat is skipped over so words count once. */
-    private static double duplicateNgramShare(List<String> words, int n, long totalChars) {
-        if (words.size() < n || totalChars == 0) return 0;
-        Set<List<String>> seen = new HashSet<>();
+    private static double duplicateNgramShare(long[] words, long[] prefixChars, int n, long totalChars) {
+        if (words.length < n || totalChars == 0) return 0;
+        LongCounter seen = new LongCounter(words.length);
         long repeated = 0;
         int i = 0;
-        while (i + n <= words.size()) {
-            List<String> gram = words.subList(i, i + n);
-            if (seen.contains(gram)) {
-                for (String w : gram) repeated += w.length();
+        while (i + n <= words.length) {
+            long gram = ngram(words, i, n);
+            if (seen.increment(gram) > 1) {
+                repeated += prefixChars[i + n] - prefixChars[i];
                 i += n;
             } else {
-                seen.add(gram);
                 i++;
             }
         }
         return (double) repeated / totalChars;
+    }
+
+    private static long ngram(long[] words, int from, int n) {
+        long h = n;
+        for (int k = 0; k < n; k++) h = mix(h * 0x9E3779B97F4A7C15L + words[from + k]);
+        return h;
+    }
+
+    /** FNV-1a over the UTF-16 units, finished with a mixer. */
+    private static long hash(String word) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < word.length(); i++) {
+            h ^= word.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return mix(h);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    /** Open-addressing long-to-count table, sized for the number of n-grams of one text. */
+    private static final class LongCounter {
+        private final long[] keys;
+        private final int[] counts;
+        private final int mask;
+
+        LongCounter(int expected) {
+            int capacity = Integer.highestOneBit(Math.max(4, expected * 2 - 1)) << 1;
+            keys = new long[capacity];
+            counts = new int[capacity];
+            mask = capacity - 1;
+        }
+
+        /** Adds one to the key's count and returns the new count. */
+        int increment(long key) {
+            int slot = (int) (key ^ (key >>> 32)) & mask;
+            while (counts[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
+            keys[slot] = key;
+            return ++counts[slot];
+        }
     }
 
     private static String round(double v) {
