@@ -71,7 +71,7 @@ public abstract class JudgeProviderConformanceTest {
 
     /** Settings that make a working judge; default none, i.e. every parameter at its default. */
     protected Map<String, Object> settings() {
-        return Map.of();
+        return provider().exampleSettings();
     }
 
     /** The models handed to the provider; default three (a jury gets three jurors), each following {@code script}. */

@@ -21,6 +21,14 @@ public interface JudgeProvider {
 
     List<JudgeParameter> parameters();
 
+    /**
+     * Settings that make a working judge when the defaults alone do not (a verifier that needs at least one
+     * constraint, say): shown as an example by {@code distillery plugins} and used by the conformance tests.
+     */
+    default java.util.Map<String, Object> exampleSettings() {
+        return java.util.Map.of();
+    }
+
     /** Builds a single-answer judge or verifier; only for {@link Kind#JUDGE} and {@link Kind#VERIFIER}. */
     default Judge createJudge(JudgeConfig config) {
         throw new UnsupportedOperationException(name() + " is a " + kind() + " provider, not a single-answer judge");

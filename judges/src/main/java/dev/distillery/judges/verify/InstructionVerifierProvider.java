@@ -33,6 +33,11 @@ public final class InstructionVerifierProvider implements JudgeProvider {
     }
 
     @Override
+    public java.util.Map<String, Object> exampleSettings() {
+        return java.util.Map.of("max_words", 100, "forbidden_words", List.of("lorem"));
+    }
+
+    @Override
     public List<JudgeParameter> parameters() {
         List<JudgeParameter> out = new ArrayList<>();
         out.add(new JudgeParameter(FROM_REFERENCE, "also read constraints from each item's reference (a JSON object)", "false"));

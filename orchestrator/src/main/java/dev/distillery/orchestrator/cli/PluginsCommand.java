@@ -51,6 +51,7 @@ public class PluginsCommand implements Callable<Integer> {
                     out.printf("      %s: %s%s%n", param.name(), param.description(),
                             param.defaultValue() == null ? " (required)" : " (default " + param.defaultValue() + ")");
                 }
+                if (!p.exampleSettings().isEmpty()) out.printf("      example settings: %s%n", p.exampleSettings());
             }
             out.println();
         }
