@@ -16,6 +16,11 @@ final class KeptVectors {
 
     static final int BLOCK = 64;
     private static final int GROUP = 4;
+    /** Whether the Vector API kernel can run: the incubator module must be in the boot layer. */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && VectorDots.fits(BLOCK);
+    /** Tests set this to check the plain kernel on a JVM that has the Vector API. */
+    static volatile boolean plainKernelOnly;
 
     private final int dim;
     private float[][] blocks = new float[16][];
@@ -59,6 +64,17 @@ final class KeptVectors {
         float[] c1 = start + 1 < end ? c[start + 1] : zero;
         float[] c2 = start + 2 < end ? c[start + 2] : zero;
         float[] c3 = start + 3 < end ? c[start + 3] : zero;
+        if (VECTOR_API && !plainKernelOnly) {
+            float[] best4 = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                    Float.NEGATIVE_INFINITY};
+            int[] arg4 = {-1, -1, -1, -1};
+            VectorDots.scoreGroup(blocks, count, dim, BLOCK, c0, c1, c2, c3, best4, arg4);
+            for (int i = start; i < end; i++) {
+                best[i] = best4[i - start];
+                arg[i] = arg4[i - start];
+            }
+            return;
+        }
         float[] acc0 = new float[BLOCK], acc1 = new float[BLOCK], acc2 = new float[BLOCK], acc3 = new float[BLOCK];
         float b0 = Float.NEGATIVE_INFINITY, b1 = b0, b2 = b0, b3 = b0;
         int a0 = -1, a1 = -1, a2 = -1, a3 = -1;

@@ -71,10 +71,19 @@ class SemanticDedupTest {
     void blockedSelectionEqualsBruteForceGreedyForEveryBatchSize() {
         float[][] v = clustered(700, 48, 1);
         int[] expected = bruteForce(v, 0.9);
-        for (int batch : new int[] {1, 3, 64, 100, 256, 1000}) {
-            Selection s = SemanticDedup.builder().batchSize(batch).build().select(v);
-            assertArrayEquals(expected, s.matched(), "batch size " + batch);
+        for (boolean plain : new boolean[] {false, true}) {
+            KeptVectors.plainKernelOnly = plain;
+            try {
+                for (int batch : new int[] {1, 3, 64, 100, 256, 1000}) {
+                    Selection s = SemanticDedup.builder().batchSize(batch).build().select(v);
+                    assertArrayEquals(expected, s.matched(), "batch size " + batch + ", plain kernel " + plain);
+                }
+            } finally {
+                KeptVectors.plainKernelOnly = false;
+            }
         }
+        // Surefire starts the JVM with the incubator module, so the loop above covered both kernels.
+        assertTrue(KeptVectors.VECTOR_API, "Vector API kernel available in tests");
         int dropped = (int) java.util.Arrays.stream(expected).filter(m -> m >= 0).count();
         assertTrue(dropped > 50 && dropped < 350, "the data has duplicates on both sides of 0.9: " + dropped);
     }
