@@ -44,13 +44,20 @@ public record Embedder(String id, EmbeddingModel model) {
         return model.dimension();
     }
 
-    /** Unit-length embeddings of {@code texts}, in order; embeds in batches of 64 texts. */
+    /** Unit-length embeddings of {@code texts}, in order; embeds in batches of 64 texts. Blank texts are an error. */
     public float[][] embed(List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += Featurizer.BATCH) {
             int to = Math.min(texts.size(), from + Featurizer.BATCH);
             List<TextSegment> segments = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) segments.add(TextSegment.from(texts.get(i)));
+            for (int i = from; i < to; i++) {
+                String text = texts.get(i);
+                // LangChain4j refuses blank segments; say which text it was instead of its generic message.
+                if (text == null || text.isBlank()) {
+                    throw new IllegalArgumentException("text " + i + " is blank; embedder " + id + " cannot embed it");
+                }
+                segments.add(TextSegment.from(text));
+            }
             List<Embedding> embeddings = model.embedAll(segments).content();
             if (embeddings.size() != to - from) {
                 throw new IllegalStateException("embedder " + id + " returned " + embeddings.size()
