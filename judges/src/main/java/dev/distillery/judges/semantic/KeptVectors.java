@@ -44,8 +44,9 @@ final class KeptVectors {
     }
 
     /**
-     * For each candidate {@code c[from..to)}: the highest dot product with any kept vector into {@code best} and
-     * that vector's position (in insertion order) into {@code arg}; −∞ and −1 when nothing is kept.
+     * For each candidate {@code c[from..to)}: the highest dot product with any kept vector into
+     * {@code best[i - from]} and that vector's position (in insertion order) into {@code arg[i - from]}; −∞ and −1
+     * when nothing is kept.
      */
     void nearest(float[][] c, int from, int to, float[] best, int[] arg) {
         int groups = (to - from + GROUP - 1) / GROUP;
@@ -54,11 +55,11 @@ final class KeptVectors {
         if ((long) (to - from) * count * dim > 4_000_000L) range = range.parallel();
         range.forEach(g -> {
             int start = from + g * GROUP;
-            scoreGroup(c, start, Math.min(to, start + GROUP), best, arg);
+            scoreGroup(c, start, Math.min(to, start + GROUP), from, best, arg);
         });
     }
 
-    private void scoreGroup(float[][] c, int start, int end, float[] best, int[] arg) {
+    private void scoreGroup(float[][] c, int start, int end, int from, float[] best, int[] arg) {
         float[] zero = new float[dim];
         float[] c0 = c[start];
         float[] c1 = start + 1 < end ? c[start + 1] : zero;
@@ -70,8 +71,8 @@ final class KeptVectors {
             int[] arg4 = {-1, -1, -1, -1};
             VectorDots.scoreGroup(blocks, count, dim, BLOCK, c0, c1, c2, c3, best4, arg4);
             for (int i = start; i < end; i++) {
-                best[i] = best4[i - start];
-                arg[i] = arg4[i - start];
+                best[i - from] = best4[i - start];
+                arg[i - from] = arg4[i - start];
             }
             return;
         }
@@ -106,10 +107,11 @@ final class KeptVectors {
                 if (acc3[j] > b3) { b3 = acc3[j]; a3 = base + j; }
             }
         }
-        best[start] = b0;
-        arg[start] = a0;
-        if (start + 1 < end) { best[start + 1] = b1; arg[start + 1] = a1; }
-        if (start + 2 < end) { best[start + 2] = b2; arg[start + 2] = a2; }
-        if (start + 3 < end) { best[start + 3] = b3; arg[start + 3] = a3; }
+        int o = start - from;
+        best[o] = b0;
+        arg[o] = a0;
+        if (start + 1 < end) { best[o + 1] = b1; arg[o + 1] = a1; }
+        if (start + 2 < end) { best[o + 2] = b2; arg[o + 2] = a2; }
+        if (start + 3 < end) { best[o + 3] = b3; arg[o + 3] = a3; }
     }
 }

@@ -178,14 +178,14 @@ public final class SemanticDedup {
          */
         void offer(float[][] v, int from, int to, int[] matched, float[] similarity, int[] keptPosition) {
             int before = kept.size();
-            float[] best = new float[v.length];
-            int[] arg = new int[v.length];
+            float[] best = new float[to - from];
+            int[] arg = new int[to - from];
             kept.nearest(v, from, to, best, arg);
             // Items kept inside this batch are not in the precomputed scores: compare with them directly.
             List<float[]> fresh = new ArrayList<>();
             for (int i = from; i < to; i++) {
-                float s = best[i];
-                int a = arg[i];
+                float s = best[i - from];
+                int a = arg[i - from];
                 for (int f = 0; f < fresh.size(); f++) {
                     float dot = dot(v[i], fresh.get(f));
                     if (dot > s) {

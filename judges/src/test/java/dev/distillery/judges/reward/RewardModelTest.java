@@ -99,15 +99,27 @@ class RewardModelTest {
     }
 
     @Test
-    void selfTrainingWithTSimilarityGatingRunsAndReportsEnsembleConfidence() {
+    void selfTrainingWithTSimilarityGatingKeepsFewerButCleanerPseudoLabels() {
         List<PreferencePair> labelled = TopicCorpus.training(32, 3);
-        List<PairInput> unlabelled = unlabelled(TopicCorpus.training(300, 4), 5);
-        SelfTrainingResult ssrm = trainer().confidence(RewardModelTrainer.Confidence.T_SIMILARITY).build()
-                .selfTrain(labelled, unlabelled);
+        List<PreferencePair> hidden = TopicCorpus.training(300, 4);
+        List<PairInput> unlabelled = unlabelled(hidden, 5);
+        RewardModelTrainer t = trainer().confidence(RewardModelTrainer.Confidence.T_SIMILARITY).build();
+        double alone = accuracy(t.train(labelled), HELD_OUT);
+        SelfTrainingResult ssrm = t.selfTrain(labelled, unlabelled);
+        double self = accuracy(ssrm.model(), HELD_OUT);
+
         SsrmRound first = ssrm.rounds().get(1);
         // s_T is a mean of inner products of two-class distributions: always within [0, 1].
         assertTrue(first.meanConfidence() > 0 && first.meanConfidence() < 1, first.toString());
-        for (PseudoLabel pl : ssrm.pseudoLabels()) assertTrue(pl.confidence() >= 0.68, pl.toString());
+        int right = 0;
+        for (PseudoLabel pl : ssrm.pseudoLabels()) {
+            assertTrue(pl.confidence() >= 0.68, pl.toString());
+            if (pl.firstPreferred() == unlabelled.get(pl.index()).first().equals(hidden.get(pl.index()).chosen())) right++;
+        }
+        double precision = (double) right / ssrm.pseudoLabels().size();
+        // Measured: 117 pseudo-labels, 0.98 right (probability gating: 276, 0.92); 0.847 alone -> 0.893.
+        assertTrue(precision >= 0.93, "T-similarity pseudo-label precision " + precision);
+        assertTrue(self >= alone + 0.02, "SSRM with T-similarity " + self + " vs labels alone " + alone);
     }
 
     @Test
