@@ -1,9 +1,5 @@
 package dev.distillery.judges.reward;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,10 +8,10 @@ import java.util.Objects;
 
 /**
  * Turns (prompt, response) pairs into feature vectors for the Bradley-Terry head: embeds each distinct text once
- * per call, in batches, then assembles the {@link FeatureLayout}. Embeddings are normalised to unit length here
+ * per call, in batches, then assembles the {@link FeatureLayout}. Embeddings arrive unit-length from {@link Embedder}
  * (MiniLM already returns unit vectors; other embedders may not), so cosines are dot products.
  *
- * <pre>{@code double[][] phi = new Featurizer(Embedders.miniLm(), FeatureLayout.RESPONSE_AND_INTERACTION).features(items);}</pre>
+ * <pre>{@code double[][] phi = new Featurizer(Embedder.miniLm(), FeatureLayout.JOINT).features(items);}</pre>
  *
  * Thread-safe when the embedding model is.
  */

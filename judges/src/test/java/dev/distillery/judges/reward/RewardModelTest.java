@@ -123,6 +123,19 @@ class RewardModelTest {
     }
 
     @Test
+    void trainingAndSelfTrainingAreDeterministic() {
+        List<PreferencePair> labelled = TopicCorpus.training(32, 3);
+        List<PairInput> unlabelled = unlabelled(TopicCorpus.training(300, 4), 5);
+        RewardModelTrainer t = trainer().build();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(t.train(labelled).head().weights(),
+                t.train(labelled).head().weights(), 0.0);
+        SelfTrainingResult a = t.selfTrain(labelled, unlabelled), b = t.selfTrain(labelled, unlabelled);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.model().head().weights(), b.model().head().weights(), 0.0);
+        assertEquals(a.rounds(), b.rounds());
+        assertEquals(a.pseudoLabels(), b.pseudoLabels());
+    }
+
+    @Test
     void preferenceIsAntisymmetricAndTheJudgeIsOrderIndependent() {
         RewardModel model = trainer().build().train(TopicCorpus.training(100, 1));
         PreferencePair p = HELD_OUT.get(0);
