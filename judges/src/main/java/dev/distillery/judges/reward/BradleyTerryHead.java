@@ -28,7 +28,7 @@ import java.util.Objects;
  * without an intercept the mirrored row has exactly the same loss, gradient and Hessian as the original.
  *
  * <h2>File</h2>
- * A small JSON object (≈ 8 KB for 384 weights):
+ * A small JSON object (≈ 10 KB for 384 weights):
  * <pre>
  * {"format":"distillery-bt-head","formatVersion":1,"embedder":"all-minilm-l6-v2","embeddingDimension":384,
  *  "features":"joint","dimension":384,"lambda":0.01,"weights":[...],
