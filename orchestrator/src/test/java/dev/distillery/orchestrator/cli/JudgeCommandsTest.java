@@ -97,4 +97,47 @@ class JudgeCommandsTest {
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.getErrorOutput().contains("did you mean 'numeric'"), unknown.getErrorOutput());
     }
+
+    /** On-topic answers beat off-topic ones: a property the embedding head can learn from a few dozen pairs. */
+    @Test
+    void rewardModelTrainsOnPairsAndScoresHeldOutOnes(QuarkusMainLauncher launcher) throws IOException {
+        String[][] topics = {
+                {"Tell me about cats.", "Cats are small furry pets that purr and chase mice."},
+                {"How do volcanoes work?", "Magma rises through the crust and erupts as lava and ash."},
+                {"What is photosynthesis?", "Plants turn sunlight, water and carbon dioxide into sugar and oxygen."},
+                {"Explain how a bicycle moves.", "Pedals turn the chain, which turns the rear wheel forward."},
+                {"Why is the sea salty?", "Rivers carry dissolved minerals from rocks into the ocean."},
+                {"How do bees make honey?", "Bees collect nectar, store it in combs and evaporate its water."},
+                {"What causes rain?", "Water vapour cools, condenses into droplets and falls from clouds."},
+                {"How does a refrigerator cool food?", "A compressor pumps refrigerant that absorbs heat inside."}};
+        StringBuilder train = new StringBuilder(), held = new StringBuilder();
+        for (int i = 0; i < topics.length; i++) {
+            for (int k = 1; k <= 3; k++) {
+                String offTopic = topics[(i + k) % topics.length][1];
+                StringBuilder target = k < 3 ? train : held;
+                target.append("{\"prompt\":\"").append(topics[i][0]).append("\",\"chosen\":\"").append(topics[i][1])
+                        .append("\",\"rejected\":\"").append(offTopic).append("\"}\n");
+            }
+        }
+        Path pairs = tmp.resolve("pairs.jsonl"), heldOut = tmp.resolve("held.jsonl"), head = tmp.resolve("head.json");
+        Files.writeString(pairs, train);
+        Files.writeString(heldOut, held);
+        LaunchResult t = launcher.launch("rm", "train", "--pairs", pairs.toString(), "-o", head.toString());
+        assertEquals(0, t.exitCode(), t.getOutput() + t.getErrorOutput());
+        assertTrue(t.getOutput().contains("trained on 16 labelled pair(s)"), t.getOutput());
+        Path scored = tmp.resolve("scored.jsonl");
+        LaunchResult s = launcher.launch("rm", "score", "--head", head.toString(), "--data", heldOut.toString(),
+                "-o", scored.toString());
+        assertEquals(0, s.exitCode(), s.getOutput() + s.getErrorOutput());
+        int right = 0;
+        for (String line : Files.readAllLines(scored)) {
+            var score = dev.distillery.datasets.json.Json.MAPPER.readTree(line).at("/scores/reward-model/value");
+            assertTrue(score.isNumber(), line);
+            if (score.asDouble() > 0.5) right++;
+        }
+        assertTrue(right >= 7, "held-out pairs ranked right: " + right + " of 8");
+        LaunchResult bad = launcher.launch("rm", "train", "--pairs", tmp.resolve("judged-missing.jsonl").toString(),
+                "-o", head.toString());
+        assertEquals(1, bad.exitCode());
+    }
 }
