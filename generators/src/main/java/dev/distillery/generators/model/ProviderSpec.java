@@ -2,6 +2,8 @@ package dev.distillery.generators.model;
 
 import dev.distillery.generators.model.accounting.Price;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,7 +36,7 @@ public record ProviderSpec(String name, String provider, String baseUrl, String 
 
     public ProviderSpec {
         Objects.requireNonNull(name, "name");
-        parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+        parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         source = source == null ? new Source("<code>", "models." + name) : source;
     }
 
@@ -63,7 +65,7 @@ public record ProviderSpec(String name, String provider, String baseUrl, String 
         private String baseUrl;
         private String model;
         private String apiKeyEnv;
-        private final Map<String, Object> parameters = new java.util.LinkedHashMap<>();
+        private final Map<String, Object> parameters = new LinkedHashMap<>();
         private Price price;
         private Source source;
 

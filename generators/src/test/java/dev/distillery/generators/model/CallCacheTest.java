@@ -163,6 +163,7 @@ class CallCacheTest {
     void oneWriterAtATime() {
         Path file = dir.resolve("calls.jsonl");
         try (FileCallCacheStore first = FileCallCacheStore.open(file)) {
+            assertEquals(0, first.size());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> FileCallCacheStore.open(file));
             assertTrue(e.getMessage().contains("one writer at a time"), e.getMessage());
         }

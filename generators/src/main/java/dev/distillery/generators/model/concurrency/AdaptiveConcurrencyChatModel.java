@@ -1,6 +1,7 @@
 package dev.distillery.generators.model.concurrency;
 
 import dev.distillery.generators.model.ChatModelDecorator;
+import dev.distillery.generators.model.ModelCallException.Kind;
 import dev.distillery.generators.model.retry.Failure;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -42,10 +43,8 @@ public final class AdaptiveConcurrencyChatModel extends ChatModelDecorator {
             permit.release(AimdLimiter.Outcome.SUCCESS);
             return response;
         } catch (RuntimeException e) {
-            var kind = Failure.of(e).kind();
-            permit.release(kind == dev.distillery.generators.model.ModelCallException.Kind.RATE_LIMITED
-                    || kind == dev.distillery.generators.model.ModelCallException.Kind.TIMEOUT
-                    ? AimdLimiter.Outcome.OVERLOAD : AimdLimiter.Outcome.IGNORE);
+            Kind kind = Failure.of(e).kind();
+            permit.release(kind == Kind.RATE_LIMITED || kind == Kind.TIMEOUT ? AimdLimiter.Outcome.OVERLOAD : AimdLimiter.Outcome.IGNORE);
             throw e;
         }
     }

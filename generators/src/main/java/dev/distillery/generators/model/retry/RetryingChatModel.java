@@ -10,11 +10,15 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Retries, per-attempt timeouts and admission: each attempt first takes a slot from the endpoint's
@@ -31,9 +35,9 @@ public final class RetryingChatModel extends ChatModelDecorator {
 
     private final RetryPolicy policy;
     private final AimdLimiter limiter;
-    private final java.util.concurrent.atomic.LongAdder attempts = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.ConcurrentHashMap<Kind, java.util.concurrent.atomic.LongAdder> failedAttempts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongAdder attempts = new LongAdder();
+    private final ConcurrentHashMap<Kind, LongAdder> failedAttempts =
+            new ConcurrentHashMap<>();
 
     /** @param limiter admission per attempt, or null for none */
     public RetryingChatModel(ChatModel delegate, RetryPolicy policy, AimdLimiter limiter) {
@@ -61,7 +65,7 @@ public final class RetryingChatModel extends ChatModelDecorator {
                 throw new ModelCallException(Kind.OTHER, "interrupted", attempt - 1, e);
             } catch (RuntimeException | Error e) {
                 Failure f = Failure.of(e);
-                if (made == attempt) failedAttempts.computeIfAbsent(f.kind(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                if (made == attempt) failedAttempts.computeIfAbsent(f.kind(), k -> new LongAdder()).increment();
                 if (permit != null) {
                     permit.release(f.kind() == Kind.RATE_LIMITED || f.kind() == Kind.TIMEOUT ? Outcome.OVERLOAD : Outcome.IGNORE);
                 }
@@ -92,8 +96,8 @@ public final class RetryingChatModel extends ChatModelDecorator {
     }
 
     /** Failed attempts so far by reason (429s are {@link Kind#RATE_LIMITED}), retried or not. */
-    public java.util.Map<Kind, Long> failedAttempts() {
-        java.util.Map<Kind, Long> out = new java.util.EnumMap<>(Kind.class);
+    public Map<Kind, Long> failedAttempts() {
+        Map<Kind, Long> out = new EnumMap<>(Kind.class);
         failedAttempts.forEach((k, n) -> out.put(k, n.sum()));
         return out;
     }
