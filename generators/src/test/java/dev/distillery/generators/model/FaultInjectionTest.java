@@ -57,8 +57,7 @@ class FaultInjectionTest {
                     .build();
 
             // One call first, with a patient timeout: class loading in the client can take longer than 2 s on a busy
-            // machine, and an
-            // answer that arrives after the client gave up is (correctly) asked and paid for again.
+            // machine, and an answer that arrives after the client gave up is (correctly) asked and paid for again.
             ChatModel patient = ModelAccess.builder()
                     .provider(ProviderSpec.builder("teacher", "openai-compatible").baseUrl(server.baseUrl()).model("m").build())
                     .limiter(AimdLimiter.builder().build()).timeout(Duration.ofSeconds(60)).build();
