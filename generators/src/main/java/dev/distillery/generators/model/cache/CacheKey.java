@@ -10,8 +10,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The content address of a call: SHA-256 over a canonical JSON (object keys sorted, no whitespace) of the model
+ * The content address of a call: SHA-256 over a canonical text (see {@link #canonical}) of the model
  * identity (provider, endpoint, model) and the full request: every message, and every parameter that changes the
  * answer (temperature, top_p, top_k, max tokens, stop, penalties, response format, tools, and provider-specific ones
  * such as the seed). Two calls with the same key would be answered the same by a deterministic model, so the second
@@ -42,21 +40,19 @@ public final class CacheKey {
         return sha256(canonical(identity, request));
     }
 
-    /** The canonical JSON the key is the hash of; exposed for debugging cache misses. */
+    /**
+     * The canonical text the key is the hash of, exposed for debugging cache misses: three JSON documents on three
+     * lines (model identity, messages, parameters). The messages are LangChain4j's own serialisation, which is
+     * deterministic for a given LangChain4j version; identity and parameters have their keys sorted.
+     */
     public static String canonical(ModelIdentity identity, ChatRequest request) {
-        ObjectNode root = Json.object();
-        root.put("v", VERSION);
-        ObjectNode id = root.putObject("model");
+        ObjectNode id = Json.object();
+        id.put("v", VERSION);
         id.put("provider", identity.provider());
         id.put("base_url", identity.baseUrl());
         id.put("model", identity.model());
-        try {
-            root.set("messages", Json.MAPPER.readTree(ChatMessageSerializer.messagesToJson(request.messages())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        root.set("parameters", parameters(request.parameters()));
-        return Json.string(sorted(root));
+        return Json.string(sorted(id)) + "\n" + ChatMessageSerializer.messagesToJson(request.messages()) + "\n"
+                + Json.string(sorted(parameters(request.parameters())));
     }
 
     private static ObjectNode parameters(ChatRequestParameters p) {
