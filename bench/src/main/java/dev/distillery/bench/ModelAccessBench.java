@@ -54,6 +54,7 @@ public final class ModelAccessBench {
                 Runtime.version(), Runtime.getRuntime().maxMemory() >> 20);
         throughput();
         overhead();
+        decoratorsAlone();
         rateLimited(rate);
     }
 
@@ -137,6 +138,43 @@ public final class ModelAccessBench {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) call.apply(i);
         return new long[] {(System.nanoTime() - t0) / n, (os.getProcessCpuTime() - c0) / n};
+    }
+
+    /**
+     * The decorators alone around an in-process model that answers at once: what the orchestrator adds per record,
+     * without HTTP and server noise. Baseline: the same model called directly.
+     */
+    private static void decoratorsAlone() {
+        dev.langchain4j.model.chat.response.ChatResponse fixed = dev.langchain4j.model.chat.response.ChatResponse.builder()
+                .aiMessage(dev.langchain4j.data.message.AiMessage.from("a short answer of some words"))
+                .tokenUsage(new dev.langchain4j.model.output.TokenUsage(12, 6)).build();
+        ChatModel raw = new ChatModel() {
+            @Override
+            public dev.langchain4j.model.chat.response.ChatResponse doChat(dev.langchain4j.model.chat.request.ChatRequest r) {
+                return fixed;
+            }
+        };
+        ChatModel full = ModelAccess.builder()
+                .model(raw, new dev.distillery.generators.model.ModelIdentity("bench", "http://in-process", "m"))
+                .cache(CallCacheStore.inMemory()).ledger(new UsageLedger())
+                .limiter(AimdLimiter.builder().initialLimit(8).maxLimit(8).build())
+                .build();
+        int n = 50_000;
+        int rounds = 5;
+        long[] rawNs = new long[rounds];
+        long[] fullNs = new long[rounds];
+        measure(n, i -> raw.chat("w" + i));
+        measure(n, i -> full.chat("w" + i));
+        for (int r = 0; r < rounds; r++) {
+            int round = r;
+            rawNs[r] = measure(n, i -> raw.chat("r" + round + "-" + i))[0];
+            fullNs[r] = measure(n, i -> full.chat("f" + round + "-" + i))[0]; // all distinct: every call misses the cache
+        }
+        long rw = median(rawNs), fw = median(fullNs);
+        System.out.println();
+        System.out.printf("2b) decorators alone (cache miss + ledger + limiter + retry/timeout thread), in-process model, median of %d x %d calls%n", rounds, n);
+        System.out.printf("   %-40s %10.1f us%n", "baseline: the model called directly", rw / 1e3);
+        System.out.printf("   %-40s %10.1f us  (+%.1f us per record)%n", "model access, full stack", fw / 1e3, (fw - rw) / 1e3);
     }
 
     // ---- phase 3 -------------------------------------------------------------------------------------------------
