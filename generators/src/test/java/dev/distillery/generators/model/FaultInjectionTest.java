@@ -5,13 +5,14 @@ import dev.distillery.generators.model.accounting.UsageLedger;
 import dev.distillery.generators.model.accounting.UsageSnapshot;
 import dev.distillery.generators.model.concurrency.AimdLimiter;
 import dev.distillery.generators.model.retry.RetryPolicy;
+import dev.distillery.generators.model.structured.StructuredOutput;
+import dev.distillery.datasets.json.Json;
 import dev.distillery.generators.testserver.OpenAiTestServer;
 import dev.distillery.generators.testserver.OpenAiTestServer.Fault;
 import dev.langchain4j.model.chat.ChatModel;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 1000 records through the full model-access stack against a server that injects 429s, 500s, hangs and truncated
- * bodies at random, plus four groups of records whose calls always fail one way. Every record must end either
- * answered once, with its own answer, or dead-lettered with the right kind; none lost, none paid twice.
+ * 1000 records, each asking for a JSON answer through {@link StructuredOutput} and the full model-access stack,
+ * against a server that injects 429s, 503s, hangs, truncated bodies and damaged JSON content at random, plus
+ * groups of records whose calls always fail one way (500, 400, hang, 429, unusable content). Every record must end
+ * either answered once, with its own answer, or dead-lettered with the right kind; none lost, none paid twice.
  */
 class FaultInjectionTest {
 
@@ -40,11 +42,19 @@ class FaultInjectionTest {
      * loaded machine: an answer that arrives after the client gave up is paid for twice, by any client.
      */
     private static final Map<Integer, Kind> DOOMED = Map.of(0, Kind.SERVER_ERROR, 50, Kind.SERVER_ERROR,
-            1, Kind.CLIENT_ERROR, 51, Kind.CLIENT_ERROR, 2, Kind.TIMEOUT, 3, Kind.RATE_LIMITED, 53, Kind.RATE_LIMITED);
+            1, Kind.CLIENT_ERROR, 51, Kind.CLIENT_ERROR, 2, Kind.TIMEOUT, 3, Kind.RATE_LIMITED, 53, Kind.RATE_LIMITED,
+            4, Kind.MALFORMED_OUTPUT, 54, Kind.MALFORMED_OUTPUT);
+
+    /** What every record asks for: its own prompt echoed back as JSON. */
+    record Echo(String echo) {
+    }
+
+    private static final StructuredOutput<Echo> ECHO = StructuredOutput.of(Echo.class).maxReAsks(2);
 
     @Test
     void everyRecordIsAnsweredOnceOrDeadLetteredWithItsReason() throws Exception {
-        try (OpenAiTestServer server = OpenAiTestServer.builder().faults(FaultInjectionTest::plan).start()) {
+        try (OpenAiTestServer server = OpenAiTestServer.builder().faults(FaultInjectionTest::plan)
+                .responder(r -> Json.string(Map.of("echo", r.prompt()))).start()) {
             UsageLedger ledger = new UsageLedger();
             int maxAttempts = 3;
             AimdLimiter limiter = AimdLimiter.builder().initialLimit(32).minLimit(16).maxLimit(64).build();
@@ -61,7 +71,7 @@ class FaultInjectionTest {
             ChatModel patient = ModelAccess.builder()
                     .provider(ProviderSpec.builder("teacher", "openai-compatible").baseUrl(server.baseUrl()).model("m").build())
                     .limiter(AimdLimiter.builder().build()).timeout(Duration.ofSeconds(60)).build();
-            assertEquals("echo: warm-up", patient.chat("warm-up"));
+            assertEquals("warm-up", ECHO.ask(patient, "warm-up").echo());
             assertEquals(1, server.served());
             long t0 = System.nanoTime();
             Map<String, String> answers = new ConcurrentHashMap<>();
@@ -73,11 +83,10 @@ class FaultInjectionTest {
                     String prompt = "prompt " + i;
                     done.add(pool.submit(() -> CallScope.of("fault-test", "generate").call(() -> {
                         try {
-                            String previous = answers.put(id, model.chat(prompt));
+                            String previous = answers.put(id, ECHO.ask(model, prompt).echo());
                             assertEquals(null, previous, "record answered twice: " + id);
                         } catch (ModelCallException e) {
-                            deadLetters.add(new DeadLetter(id, "fault-test", "generate", "m", e.kind(), e.getMessage(),
-                                    e.attempts(), Instant.now()));
+                            deadLetters.add(DeadLetter.of(id, "m", e));
                         }
                         return null;
                     })));
@@ -94,10 +103,11 @@ class FaultInjectionTest {
                 String prompt = "prompt " + i;
                 Kind doomed = DOOMED.get(i % 100);
                 if (doomed == null) {
-                    assertEquals("echo: " + prompt, answers.get("r" + i), "record " + i + " got its own answer");
+                    assertEquals(prompt, answers.get("r" + i), "record " + i + " got its own answer");
                     assertEquals(1, server.served(prompt), "record " + i + " was paid for exactly once");
                 } else {
-                    assertEquals(0, server.served(prompt));
+                    // An unusable answer was still an answer, paid for once; its re-asks are other questions.
+                    assertEquals(doomed == Kind.MALFORMED_OUTPUT ? 1 : 0, server.served(prompt));
                 }
             }
             assertEquals(DOOMED.size() * N / 100, deadLetters.size());
@@ -105,15 +115,25 @@ class FaultInjectionTest {
                 int i = Integer.parseInt(d.recordId().substring(1));
                 assertEquals(DOOMED.get(i % 100), d.kind(), "kind of " + d);
                 assertFalse(d.reason() == null || d.reason().isBlank(), "reason of " + d);
-                assertEquals(d.kind() == Kind.CLIENT_ERROR ? 1 : maxAttempts, d.attempts(), "attempts of " + d);
-                assertEquals(d.kind() == Kind.CLIENT_ERROR ? 1 : maxAttempts, server.attempts("prompt " + i));
+                assertEquals("fault-test", d.flow());
+                assertEquals("generate", d.stage());
+                int expected = switch (d.kind()) {
+                    case CLIENT_ERROR -> 1;
+                    case MALFORMED_OUTPUT -> 1 + 2; // the question and two re-asks
+                    default -> maxAttempts;
+                };
+                assertEquals(expected, d.attempts(), "attempts of " + d);
+                assertEquals(d.kind() == Kind.MALFORMED_OUTPUT ? 1 : expected, server.attempts("prompt " + i));
             }
             assertTrue(deadLetters.stream().filter(d -> d.kind() == Kind.SERVER_ERROR).allMatch(d -> d.reason().contains("500")));
             assertTrue(deadLetters.stream().filter(d -> d.kind() == Kind.CLIENT_ERROR).allMatch(d -> d.reason().contains("400")));
+            assertTrue(deadLetters.stream().filter(d -> d.kind() == Kind.MALFORMED_OUTPUT)
+                    .allMatch(d -> d.reason().startsWith("no valid Echo after 3 answers")));
 
+            long malformed = deadLetters.stream().filter(d -> d.kind() == Kind.MALFORMED_OUTPUT).count();
             UsageSnapshot.Line total = ledger.snapshot().total();
-            assertEquals(answers.size(), total.calls());
-            assertEquals(deadLetters.size(), total.failures());
+            assertEquals(answers.size() + 3 * malformed, total.calls(), "answered calls, unusable answers included");
+            assertEquals(deadLetters.size() - malformed, total.failures(), "failed calls (unusable answers are not)");
             assertEquals(server.served() - 1 /* warm-up */, total.calls(), "the ledger counts exactly the answers the server gave");
             assertTrue(server.status(429) > 0 && server.status(500) > 0, "faults were injected");
         }
@@ -121,14 +141,17 @@ class FaultInjectionTest {
 
     /** Deterministic per (prompt, attempt): transient faults on the first attempts, doomed groups always fail. */
     private static Fault plan(OpenAiTestServer.Request r) {
-        if (!r.prompt().startsWith("prompt ")) return Fault.NONE;
-        int i = Integer.parseInt(r.prompt().substring("prompt ".length()));
+        // A re-ask's last message is the complaint; the record's prompt is the first message.
+        String first = r.body().path("messages").get(0).path("content").asText();
+        if (!first.startsWith("prompt ")) return Fault.NONE;
+        int i = Integer.parseInt(first.substring("prompt ".length()));
         Kind doomed = DOOMED.get(i % 100);
         if (doomed != null) {
             return switch (doomed) {
                 case SERVER_ERROR -> new Fault.ServerError(500);
                 case CLIENT_ERROR -> new Fault.ClientError(400);
                 case TIMEOUT -> new Fault.Hang(Duration.ofMillis(3000));
+                case MALFORMED_OUTPUT -> new Fault.Content("Sorry, I cannot answer in JSON.");
                 default -> new Fault.RateLimited("0");
             };
         }
@@ -138,6 +161,8 @@ class FaultInjectionTest {
         if (u < 0.20) return new Fault.ServerError(503);
         if (u < 0.22) return new Fault.Hang(Duration.ofMillis(3000));
         if (u < 0.28) return new Fault.TruncatedBody();
+        // Damaged but repairable content: fenced, with a trailing comma. Repaired without asking again.
+        if (u < 0.33) return new Fault.Content("```json\n{\"echo\": \"" + first + "\",}\n```");
         return Fault.NONE;
     }
 }
