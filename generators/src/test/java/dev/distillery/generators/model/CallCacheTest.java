@@ -6,7 +6,9 @@ import dev.distillery.generators.model.cache.CachedCall;
 import dev.distillery.generators.model.cache.FileCallCacheStore;
 import dev.distillery.generators.model.concurrency.AimdLimiter;
 import dev.distillery.generators.testserver.OpenAiTestServer;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -122,7 +124,13 @@ class CallCacheTest {
                 base.toBuilder().parameters(OpenAiChatRequestParameters.builder().temperature(0.7).seed(1).maxOutputTokens(100).stopSequences("x").build()).build(),
                 base.toBuilder().parameters(DefaultChatRequestParameters.builder().temperature(0.7).maxOutputTokens(100).build()).build(),
                 base.toBuilder().messages(List.of(UserMessage.from("hi"))).build(),
-                base.toBuilder().messages(List.of(SystemMessage.from("be brief"), UserMessage.from("hi!"))).build());
+                base.toBuilder().messages(List.of(SystemMessage.from("be brief"), UserMessage.from("hi!"))).build(),
+                base.toBuilder().messages(List.of(UserMessage.from("be brief"), UserMessage.from("hi"))).build(),
+                base.toBuilder().messages(List.of(SystemMessage.from("be brief"), UserMessage.from("someone", "hi"))).build(),
+                base.toBuilder().messages(List.of(SystemMessage.from("be brief"), UserMessage.from("hi"),
+                        AiMessage.from("hello"), UserMessage.from("hi"))).build(),
+                base.toBuilder().messages(List.of(SystemMessage.from("be brief"),
+                        UserMessage.from(TextContent.from("h"), TextContent.from("i")))).build());
         for (ChatRequest v : variants) assertNotEquals(key, CacheKey.of(id, v), "key must change for " + v);
         assertNotEquals(key, CacheKey.of(new ModelIdentity("openai-compatible", "http://h/v1", "m2"), base));
         assertNotEquals(key, CacheKey.of(new ModelIdentity("openai-compatible", "http://other/v1", "m"), base));
