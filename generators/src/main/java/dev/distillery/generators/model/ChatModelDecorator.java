@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>{@code final class Logging extends ChatModelDecorator {
  *     Logging(ChatModel m) { super(m); }
- *     @Override public ChatResponse doChat(ChatRequest r) { log(r); return delegate().chat(r); }
+ *     @Override public ChatResponse doChat(ChatRequest r) { log(r); return next(r); }
  * }}</pre>
  */
 public abstract class ChatModelDecorator implements ChatModel {
@@ -36,6 +36,15 @@ public abstract class ChatModelDecorator implements ChatModel {
 
     @Override
     public abstract ChatResponse doChat(ChatRequest request);
+
+    /**
+     * Passes {@code request} (defaults already merged) on: straight to the next decorator's {@code doChat}, since
+     * merging the same defaults again changes nothing, or through the wrapped model's {@code chat} when it is not a
+     * decorator, so that its own listeners and checks run.
+     */
+    protected final ChatResponse next(ChatRequest request) {
+        return delegate instanceof ChatModelDecorator d ? d.doChat(request) : delegate.chat(request);
+    }
 
     @Override
     public ChatRequestParameters defaultRequestParameters() {

@@ -31,7 +31,7 @@ public final class AccountingChatModel extends ChatModelDecorator {
     public ChatResponse doChat(ChatRequest request) {
         CallScope scope = CallScope.current();
         try {
-            ChatResponse response = delegate().chat(request);
+            ChatResponse response = next(request);
             TokenUsage usage = response.tokenUsage();
             ledger.recordCall(model, scope, usage == null ? null : usage.inputTokenCount(),
                     usage == null ? null : usage.outputTokenCount(), 1);

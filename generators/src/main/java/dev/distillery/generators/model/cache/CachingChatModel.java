@@ -53,7 +53,7 @@ public final class CachingChatModel extends ChatModelDecorator {
             if (hit.isPresent()) {
                 response = hit(hit.get().toResponse());
             } else {
-                response = delegate().chat(request);
+                response = next(request);
                 if (CachedCall.cacheable(response)) store.put(CachedCall.of(key, response));
             }
             mine.complete(response);

@@ -39,7 +39,7 @@ public final class AdaptiveConcurrencyChatModel extends ChatModelDecorator {
             throw new IllegalStateException("interrupted while waiting for a model slot", e);
         }
         try {
-            ChatResponse response = delegate().chat(request);
+            ChatResponse response = next(request);
             permit.release(AimdLimiter.Outcome.SUCCESS);
             return response;
         } catch (RuntimeException e) {

@@ -107,7 +107,7 @@ public final class RetryingChatModel extends ChatModelDecorator {
         CompletableFuture<ChatResponse> result = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().name("model-call").start(() -> {
             try {
-                result.complete(delegate().chat(request));
+                result.complete(next(request));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
