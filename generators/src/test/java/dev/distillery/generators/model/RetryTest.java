@@ -92,6 +92,29 @@ class RetryTest {
     }
 
     @Test
+    void anInterruptedCallerGivesItsSlotBack() throws Exception {
+        try (OpenAiTestServer server = server(r -> new Fault.Hang(Duration.ofSeconds(5)))) {
+            AimdLimiter limiter = AimdLimiter.builder().initialLimit(1).maxLimit(1).build();
+            ChatModel model = ModelAccess.builder()
+                    .provider(ProviderSpec.builder("t", "openai-compatible").baseUrl(server.baseUrl()).model("m").build())
+                    .limiter(limiter).timeout(Duration.ofSeconds(30)).build();
+            java.util.concurrent.atomic.AtomicReference<ModelCallException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    model.chat("x");
+                } catch (ModelCallException e) {
+                    failure.set(e);
+                }
+            });
+            while (limiter.snapshot().inFlight() == 0) Thread.sleep(10);
+            caller.interrupt();
+            caller.join(5_000);
+            assertEquals(Kind.OTHER, failure.get().kind());
+            assertEquals(0, limiter.snapshot().inFlight(), "the slot is free again");
+        }
+    }
+
+    @Test
     void backoffIsFullJitterUnderAnExponentialCeiling() {
         RetryPolicy p = RetryPolicy.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(1000));
         long max1 = 0, max4 = 0;

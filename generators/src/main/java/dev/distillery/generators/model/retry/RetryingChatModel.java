@@ -49,45 +49,51 @@ public final class RetryingChatModel extends ChatModelDecorator {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         Failure last = null;
-        Throwable lastError = null;
-        int made = 0;
-        for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-            AimdLimiter.Permit permit = null;
+        for (int attempt = 1; ; attempt++) {
+            AimdLimiter.Permit permit;
             try {
-                if (limiter != null) permit = limiter.acquire();
-                made = attempt;
+                permit = limiter == null ? null : limiter.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelCallException(Kind.OTHER, "interrupted while waiting for a slot", attempt - 1, e);
+            }
+            Outcome outcome = Outcome.IGNORE;
+            Duration wait;
+            try {
                 attempts.increment();
                 ChatResponse response = attempt(request);
-                if (permit != null) permit.release(Outcome.SUCCESS);
+                outcome = Outcome.SUCCESS;
                 return response;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ModelCallException(Kind.OTHER, "interrupted", attempt - 1, e);
-            } catch (RuntimeException | Error e) {
+                throw new ModelCallException(Kind.OTHER, "interrupted", attempt, e);
+            } catch (RuntimeException e) {
                 Failure f = Failure.of(e);
-                if (made == attempt) failedAttempts.computeIfAbsent(f.kind(), k -> new LongAdder()).increment();
-                if (permit != null) {
-                    permit.release(f.kind() == Kind.RATE_LIMITED || f.kind() == Kind.TIMEOUT ? Outcome.OVERLOAD : Outcome.IGNORE);
-                }
+                failedAttempts.computeIfAbsent(f.kind(), k -> new LongAdder()).increment();
+                if (f.kind() == Kind.RATE_LIMITED || f.kind() == Kind.TIMEOUT) outcome = Outcome.OVERLOAD;
                 if (e instanceof ModelCallException m && !f.retryable()) throw m;
                 last = f;
-                lastError = e;
-                if (!f.retryable() || attempt == policy.maxAttempts()) break;
+                if (!f.retryable() || attempt == policy.maxAttempts()) {
+                    throw new ModelCallException(f.kind(), f.message() + (attempt > 1 ? " (after " + attempt + " attempts)" : ""),
+                            attempt, e);
+                }
                 if (f.retryAfter() != null && f.retryAfter().compareTo(policy.maxRetryAfter()) > 0) {
                     throw new ModelCallException(f.kind(), f.message() + " (server asked to retry after "
                             + f.retryAfter().toSeconds() + " s, more than the " + policy.maxRetryAfter().toSeconds()
                             + " s allowed)", attempt, e);
                 }
-                try {
-                    sleep(policy.backoff(attempt, f.retryAfter()));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new ModelCallException(Kind.OTHER, "interrupted while backing off after: " + f.message(), attempt, ie);
-                }
+                wait = policy.backoff(attempt, f.retryAfter());
+            } finally {
+                // Released before any backoff: a caller waiting to retry holds no slot. Errors release it too.
+                if (permit != null) permit.release(outcome);
+            }
+            try {
+                if (!wait.isZero()) Thread.sleep(wait);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new ModelCallException(Kind.OTHER, "interrupted while backing off after: " + last.message(), attempt, ie);
             }
         }
-        throw new ModelCallException(last.kind(), last.message() + (made > 1 ? " (after " + made + " attempts)" : ""),
-                made, lastError);
     }
 
     /** Attempts sent so far, by every caller. */
@@ -127,9 +133,5 @@ public final class RetryingChatModel extends ChatModelDecorator {
             if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
         }
-    }
-
-    private static void sleep(Duration d) throws InterruptedException {
-        if (!d.isZero()) Thread.sleep(d);
     }
 }
