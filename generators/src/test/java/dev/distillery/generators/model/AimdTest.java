@@ -120,6 +120,26 @@ class AimdTest {
         }
     }
 
+    @Test
+    void stacksOverTheSameEndpointShareOneLimit() throws Exception {
+        try (OpenAiTestServer server = OpenAiTestServer.builder().latency(Duration.ofMillis(30)).start()) {
+            ProviderSpec spec = ProviderSpec.builder("t", "openai-compatible").baseUrl(server.baseUrl()).model("shared-" + System.nanoTime()).build();
+            ChatModel a = ModelAccess.builder().provider(spec).maxConcurrency(3).build();
+            ChatModel b = ModelAccess.builder().provider(spec).maxConcurrency(3).build();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<String>> all = new ArrayList<>();
+                for (int i = 0; i < 60; i++) {
+                    ChatModel m = i % 2 == 0 ? a : b;
+                    String p = "s" + i;
+                    all.add(pool.submit(() -> m.chat(p)));
+                }
+                for (Future<String> f : all) f.get();
+            }
+            assertTrue(server.maxInFlight() <= 3, "one limit of 3 for both stacks, saw " + server.maxInFlight());
+            assertEquals(60, server.served());
+        }
+    }
+
     private static void run(ChatModel model, String prefix, int n) throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> all = new ArrayList<>();
