@@ -63,10 +63,10 @@ class FaultInjectionTest {
                     .ledger(ledger)
                     .limiter(limiter)
                     .retries(RetryPolicy.defaults().withMaxAttempts(maxAttempts).withBackoff(Duration.ofMillis(1), Duration.ofMillis(20)))
-                    .timeout(Duration.ofMillis(2000))
+                    .timeout(Duration.ofMillis(3000))
                     .build();
 
-            // One call first, with a patient timeout: class loading in the client can take longer than 2 s on a busy
+            // One call first, with a patient timeout: class loading in the client can take longer than 3 s on a busy
             // machine, and an answer that arrives after the client gave up is (correctly) asked and paid for again.
             ChatModel patient = ModelAccess.builder()
                     .provider(ProviderSpec.builder("teacher", "openai-compatible").baseUrl(server.baseUrl()).model("m").build())
@@ -150,7 +150,7 @@ class FaultInjectionTest {
             return switch (doomed) {
                 case SERVER_ERROR -> new Fault.ServerError(500);
                 case CLIENT_ERROR -> new Fault.ClientError(400);
-                case TIMEOUT -> new Fault.Hang(Duration.ofMillis(3000));
+                case TIMEOUT -> new Fault.Hang(Duration.ofMillis(4000));
                 case MALFORMED_OUTPUT -> new Fault.Content("Sorry, I cannot answer in JSON.");
                 default -> new Fault.RateLimited("0");
             };
@@ -159,7 +159,7 @@ class FaultInjectionTest {
         double u = new SplittableRandom(i * 31L + r.attempt()).nextDouble();
         if (u < 0.10) return new Fault.RateLimited("0");
         if (u < 0.20) return new Fault.ServerError(503);
-        if (u < 0.22) return new Fault.Hang(Duration.ofMillis(3000));
+        if (u < 0.22) return new Fault.Hang(Duration.ofMillis(4000));
         if (u < 0.28) return new Fault.TruncatedBody();
         // Damaged but repairable content: fenced, with a trailing comma. Repaired without asking again.
         if (u < 0.33) return new Fault.Content("```json\n{\"echo\": \"" + first + "\",}\n```");
