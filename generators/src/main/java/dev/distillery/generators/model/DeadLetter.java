@@ -17,4 +17,15 @@ import java.time.Instant;
  */
 public record DeadLetter(String recordId, String flow, String stage, String model, ModelCallException.Kind kind,
                          String reason, int attempts, Instant at) {
+
+    /**
+     * The dead letter for a call that threw {@code failure}, in the {@link CallScope} current on this thread.
+     *
+     * <pre>{@code catch (ModelCallException e) { deadLetters.write(DeadLetter.of(record.id(), "teacher", e)); }}</pre>
+     */
+    public static DeadLetter of(String recordId, String model, ModelCallException failure) {
+        CallScope scope = CallScope.current();
+        return new DeadLetter(recordId, scope.flow(), scope.stage(), model, failure.kind(), failure.getMessage(),
+                failure.attempts(), Instant.now());
+    }
 }
