@@ -53,6 +53,16 @@ public final class FlowRunner {
     private final DeadLetterSink deadLetters;
     private final RecordSink rejects;
     private final RunListener listener;
+    private final BatchListener batchListener;
+
+    /**
+     * Told about each batch once its results are written, in input order: the inputs, the outputs that went to the
+     * sink, and every result. A caller that records finished work items (the pipeline executor) commits them here.
+     */
+    @FunctionalInterface
+    public interface BatchListener {
+        void onBatch(List<DataRecord> inputs, List<DataRecord> written, List<FlowResult> results);
+    }
 
     private FlowRunner(Builder b, FlowContext context, Spending spending) {
         this.flow = b.flow;
@@ -66,6 +76,7 @@ public final class FlowRunner {
         this.deadLetters = b.deadLetters;
         this.rejects = b.rejects;
         this.listener = b.listener;
+        this.batchListener = b.batchListener;
     }
 
     public static Builder builder(Flow flow) {
@@ -120,11 +131,15 @@ public final class FlowRunner {
         }
     }
 
+    /** A processed batch waiting for its turn to be written. */
+    private record Finished(List<DataRecord> inputs, List<FlowResult> results) {
+    }
+
     /** The state of one {@link #run}: counters, and the batches that finished ahead of an earlier one. */
     private final class Run {
         final Semaphore permits = new Semaphore(concurrency);
         final RecordSink sink;
-        final Map<Long, List<FlowResult>> pending = new HashMap<>();
+        final Map<Long, Finished> pending = new HashMap<>();
         final Map<ModelCallException.Kind, Long> byKind = new EnumMap<>(ModelCallException.Kind.class);
         long submitted;
         long nextToCommit;
@@ -173,7 +188,7 @@ public final class FlowRunner {
             } catch (Throwable t) {
                 fatal = t;
             } finally {
-                commit(seq, results);
+                commit(seq, new Finished(batch, results));
             }
         }
 
@@ -187,10 +202,10 @@ public final class FlowRunner {
         }
 
         /** Commits finished batches in submission order; whoever completes the next one writes it and its successors. */
-        private void commit(long seq, List<FlowResult> results) {
+        private void commit(long seq, Finished finished) {
             synchronized (this) {
-                pending.put(seq, results);
-                List<FlowResult> next;
+                pending.put(seq, finished);
+                Finished next;
                 while ((next = pending.remove(nextToCommit)) != null) {
                     nextToCommit++;
                     try {
@@ -204,7 +219,9 @@ public final class FlowRunner {
             }
         }
 
-        private void write(List<FlowResult> results) {
+        private void write(Finished batch) {
+            List<FlowResult> results = batch.results();
+            List<DataRecord> written = new ArrayList<>();
             for (FlowResult r : results) {
                 switch (r) {
                     case FlowResult.Output o -> {
@@ -213,6 +230,7 @@ public final class FlowRunner {
                             surplus++;
                         } else if (acceptance.test(o.record())) {
                             sink.write(o.record());
+                            written.add(o.record());
                             if (++accepted >= target) targetMet = true;
                         } else {
                             rejected++;
@@ -228,6 +246,7 @@ public final class FlowRunner {
                 }
                 listener.onResult(r);
             }
+            if (batchListener != null) batchListener.onBatch(batch.inputs(), written, results);
             listener.onProgress(progress());
         }
 
@@ -256,6 +275,7 @@ public final class FlowRunner {
     /** Configures a run; {@link #build()} validates everything that can be checked before a call is paid for. */
     public static final class Builder {
         private final Flow flow;
+        private BatchListener batchListener;
         private final Map<String, FlowContext.Bound> models = new LinkedHashMap<>();
         private final Map<String, Object> settings = new LinkedHashMap<>();
         private String settingsOrigin;
@@ -385,6 +405,12 @@ public final class FlowRunner {
 
         public Builder listener(RunListener l) {
             this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** Called with each written batch, in input order (see {@link BatchListener}). */
+        public Builder batchListener(BatchListener l) {
+            this.batchListener = l;
             return this;
         }
 

@@ -42,7 +42,7 @@ public class SpecCommand {
 
         @Override
         public Integer call() {
-            SpecCatalog catalog = SpecCatalog.offline();
+            SpecCatalog catalog = SpecCatalog.installed();
             if (checkEnv) catalog = catalog.withEnvironment(System.getenv());
             PipelineSpec p = PipelineSpecs.read(file, catalog);
             if (print) spec.commandLine().getOut().print(PipelineSpecs.toYaml(p));

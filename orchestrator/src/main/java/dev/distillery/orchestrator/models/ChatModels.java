@@ -1,5 +1,10 @@
 package dev.distillery.orchestrator.models;
 
+import dev.distillery.generators.model.ModelAccess;
+import dev.distillery.generators.model.ProviderSpec;
+import dev.distillery.generators.model.accounting.Price;
+import dev.distillery.generators.model.accounting.UsageLedger;
+import dev.distillery.generators.model.cache.CallCacheStore;
 import dev.distillery.orchestrator.spec.ModelSpec;
 import dev.distillery.orchestrator.spec.PipelineSpec;
 import dev.distillery.sandbox.teacher.SimulatedTeacher;
@@ -16,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The chat models of one run, built from the spec's {@code models} once each and shared by every stage that names
- * them; {@link #close()} releases local models. Local models ({@code local}) run in-process on the trainer's runtime;
+ * them; {@link #close()} releases local models. Hosted models (openai, openai-compatible, ollama, anthropic) go
+ * through {@link ModelAccess}'s decorators; local models ({@code local}) run in-process on the trainer's runtime;
  * {@code sandbox} is the offline simulated teacher.
  *
  * <pre>{@code
@@ -29,6 +35,9 @@ public final class ChatModels implements AutoCloseable {
 
     private final Map<String, ModelSpec> specs;
     private final Path baseDir;
+    private final String specFile;
+    private volatile CallCacheStore cache;
+    private final UsageLedger ledger = new UsageLedger();
     private final Map<String, ChatModel> built = new ConcurrentHashMap<>();
     private final List<LocalModel> locals = new ArrayList<>();
 
@@ -38,8 +47,28 @@ public final class ChatModels implements AutoCloseable {
 
     /** Models by name, e.g. a judge config's; relative paths start at {@code baseDir}. */
     public ChatModels(Map<String, ModelSpec> specs, Path baseDir) {
+        this(specs, baseDir, null);
+    }
+
+    /** {@code specFile} names the file the specs came from in error messages. */
+    public ChatModels(Map<String, ModelSpec> specs, Path baseDir, String specFile) {
         this.specs = Map.copyOf(specs);
         this.baseDir = baseDir;
+        this.specFile = specFile == null ? "<spec>" : specFile;
+    }
+
+    /**
+     * Puts every hosted call behind a persistent call cache (a rerun or resumed run pays for no call twice). Set it
+     * before the first {@link #get}.
+     */
+    public ChatModels withCallCache(CallCacheStore store) {
+        this.cache = store;
+        return this;
+    }
+
+    /** Tokens, calls and cost so far, per model, flow and stage. */
+    public UsageLedger ledger() {
+        return ledger;
     }
 
     /** The model declared under {@code name} in the spec. */
@@ -67,9 +96,22 @@ public final class ChatModels implements AutoCloseable {
                 yield cb.build();
             }
             case "sandbox" -> sandboxTeacher(m);
-            default -> throw new IllegalArgumentException("models." + name + ": provider '" + m.provider()
-                    + "' is not available in this build");
+            default -> hosted(name, m);
         };
+    }
+
+    /** OpenAI(-compatible), Ollama, Anthropic: cache, accounting, AIMD concurrency and retries around LangChain4j. */
+    private ChatModel hosted(String name, ModelSpec m) {
+        ProviderSpec.Builder p = ProviderSpec.builder(name, m.provider()).source(specFile, "models." + name);
+        if (m.baseUrl() != null) p.baseUrl(m.baseUrl());
+        if (m.model() != null) p.model(m.model());
+        if (m.apiKeyEnv() != null) p.apiKeyEnv(m.apiKeyEnv());
+        m.parameters().forEach(p::parameter);
+        if (m.price() != null) p.price(new Price(m.price().inputPerMillion(), m.price().outputPerMillion()));
+        ModelAccess.Builder b = ModelAccess.builder().provider(p.build()).ledger(ledger);
+        if (cache != null) b.cache(cache);
+        if (m.maxConcurrency() != null) b.maxConcurrency(m.maxConcurrency());
+        return b.build();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.run;
 
+import dev.distillery.orchestrator.models.ChatModels;
 import dev.distillery.orchestrator.spec.PipelineSpec;
 import dev.distillery.orchestrator.spec.StageSpec;
 
@@ -63,6 +64,8 @@ public final class PipelineRunner {
     private final RunControl control;
     private final Listener listener;
     private final Map<String, StageRunner> runners;
+    private final ChatModels models;
+    private final boolean ownsModels;
 
     private PipelineRunner(Builder b) {
         this.spec = b.spec;
@@ -72,6 +75,8 @@ public final class PipelineRunner {
         this.control = b.control;
         this.listener = b.listener;
         this.runners = b.runners;
+        this.ownsModels = b.models == null;
+        this.models = b.models != null ? b.models : new ChatModels(b.spec, b.baseDir);
     }
 
     public static Builder builder(PipelineSpec spec, Path runDir, RunLedger ledger) {
@@ -86,6 +91,7 @@ public final class PipelineRunner {
         private RunControl control = new RunControl();
         private Listener listener = Listener.NONE;
         private Map<String, StageRunner> runners = StageRunners.all();
+        private ChatModels models;
 
         private Builder(PipelineSpec spec, Path runDir, RunLedger ledger) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -112,6 +118,12 @@ public final class PipelineRunner {
         /** Replaces the runner registry (plugins found in a --plugins directory). */
         public Builder runners(Map<String, StageRunner> r) {
             this.runners = Map.copyOf(r);
+            return this;
+        }
+
+        /** The run's models (with its call cache); default: built from the spec, no cache. */
+        public Builder models(ChatModels m) {
+            this.models = m;
             return this;
         }
 
@@ -167,7 +179,7 @@ public final class PipelineRunner {
                 continue;
             }
             List<StageOutput> ins = s.inputs().stream().map(outputs::get).toList();
-            StageContext ctx = new StageContext(spec, s, baseDir, stageDir(s), ledger, out, ins, control);
+            StageContext ctx = new StageContext(spec, s, baseDir, stageDir(s), ledger, out, ins, control, models);
             StageRunner runner = runners.get(s.kind());
             threads.add(Thread.ofVirtual().name("stage-" + s.name()).start(() -> {
                 StageResult r = runStage(runner, ctx, ins, out, mode, fingerprints.get(s.name()));
@@ -187,6 +199,7 @@ public final class PipelineRunner {
             }
         }
         outputs.values().forEach(StageOutput::close);
+        if (ownsModels) models.close();
         List<StageResult> ordered = order.stream().map(s -> results.get(s.name())).toList();
         RunLedger.StageStatus status = ordered.stream().allMatch(r -> r.status() == RunLedger.StageStatus.SUCCEEDED)
                 ? RunLedger.StageStatus.SUCCEEDED

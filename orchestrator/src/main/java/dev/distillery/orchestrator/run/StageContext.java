@@ -3,7 +3,9 @@ package dev.distillery.orchestrator.run;
 import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.io.RecordSource;
 import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.orchestrator.models.ChatModels;
 import dev.distillery.orchestrator.spec.ModelSpec;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.distillery.orchestrator.spec.PipelineSpec;
 import dev.distillery.orchestrator.spec.StageSpec;
 
@@ -27,9 +29,10 @@ public final class StageContext {
     private final StageOutput output;
     private final List<StageOutput> inputs;
     private final RunControl control;
+    private final ChatModels models;
 
     StageContext(PipelineSpec pipeline, StageSpec stage, Path baseDir, Path stageDir, RunLedger ledger,
-                 StageOutput output, List<StageOutput> inputs, RunControl control) {
+                 StageOutput output, List<StageOutput> inputs, RunControl control, ChatModels models) {
         this.pipeline = pipeline;
         this.stage = stage;
         this.baseDir = baseDir;
@@ -38,6 +41,7 @@ public final class StageContext {
         this.output = output;
         this.inputs = inputs;
         this.control = control;
+        this.models = models;
     }
 
     public PipelineSpec pipeline() {
@@ -70,6 +74,16 @@ public final class StageContext {
                     + "' (models: " + stage.models().keySet() + ")");
         }
         return pipeline.models().get(name);
+    }
+
+    /** The chat model the stage gave {@code role} (built once per run and shared between stages). */
+    public ChatModel chatModel(String role) {
+        String name = stage.models().get(role);
+        if (name == null) {
+            throw new IllegalArgumentException("stage '" + stage.name() + "' has no model for role '" + role
+                    + "' (models: " + stage.models().keySet() + ")");
+        }
+        return models.get(name);
     }
 
     /** The directory of an input stage, for runners that hand a whole dataset on (training). */
@@ -129,6 +143,23 @@ public final class StageContext {
         }
         ledger.count(stage.name(), RunLedger.Counter.IN, 1);
         if (!outputs.isEmpty()) ledger.count(stage.name(), RunLedger.Counter.OUT, outputs.size());
+    }
+
+    /** Several items finished together (a batch), with all their outputs: committed as one. */
+    public void emitBatch(List<String> itemKeys, List<DataRecord> outputs) {
+        control.checkCancelled();
+        synchronized (output) {
+            long after = output.append(outputs);
+            ledger.commit(stage.name(), itemKeys, after);
+            output.publish();
+        }
+        ledger.count(stage.name(), RunLedger.Counter.IN, itemKeys.size());
+        if (!outputs.isEmpty()) ledger.count(stage.name(), RunLedger.Counter.OUT, outputs.size());
+    }
+
+    /** Counters of this stage so far, earlier attempts included. */
+    public Map<RunLedger.Counter, Long> counters() {
+        return ledger.counters(stage.name());
     }
 
     /** An item that produced nothing on purpose (filtered, duplicate): done, counted as rejected. */

@@ -15,8 +15,9 @@ public final class StageRunners {
     private StageRunners() {
     }
 
-    static final List<StageRunner> BUILT_IN = List.of(new SourceRunner(), new FilterRunner(), new DedupRunner(),
-            new DecontaminateRunner(), new ExportRunner(), new TrainRunner(), new EvalRunner());
+    static final List<StageRunner> BUILT_IN = List.of(new SourceRunner(), new FlowStageRunner(), new JudgeStageRunner(),
+            new FilterRunner(), new DedupRunner(), new DecontaminateRunner(), new SelectPairsRunner(), new ExportRunner(),
+            new TrainRunner(), new EvalRunner());
 
     public static Map<String, StageRunner> all() {
         Map<String, StageRunner> byKind = new LinkedHashMap<>();

@@ -20,6 +20,16 @@ public record SpecCatalog(Set<String> flows, Set<String> judges, Set<String> for
         return new SpecCatalog(null, null, dev.distillery.datasets.format.Formats.all().stream().map(dev.distillery.datasets.format.RecordFormat::name).collect(java.util.stream.Collectors.toUnmodifiableSet()), null);
     }
 
+    /** Everything installed: the flows, judges and formats found on the classpath; the environment unchecked. */
+    public static SpecCatalog installed() {
+        return offline()
+                .withFlows(dev.distillery.generators.flow.Flows.all().stream().map(dev.distillery.generators.flow.Flow::name)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                .withJudges(dev.distillery.judges.Judges.providers().stream()
+                        .map(dev.distillery.judges.spi.JudgeProvider::name)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+    }
+
     public SpecCatalog withEnvironment(Map<String, String> env) {
         return new SpecCatalog(flows, judges, formats, env);
     }

@@ -76,6 +76,8 @@ public final class StageKinds {
                     List.of(choice("strategy", true, "how the two answers are chosen", "best-vs-worst",
                                     "best-vs-random", "pass-vs-fail", "teacher-vs-student"),
                             optional("score", STRING, "the judge whose score ranks candidates"),
+                            optional("teacher", STRING, "teacher-vs-student: the teacher's model id in the lineage"),
+                            optional("student", STRING, "teacher-vs-student: the student's model id in the lineage"),
                             optional("min_margin", NUMBER, "skip pairs whose scores differ by less"),
                             optional("drop_ties", BOOLEAN, "skip pairs with equal scores (default true)")),
                     1, ANY, null),

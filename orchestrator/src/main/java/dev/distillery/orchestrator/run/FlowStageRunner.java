@@ -1,0 +1,155 @@
+package dev.distillery.orchestrator.run;
+
+import dev.distillery.datasets.io.RecordIterator;
+import dev.distillery.datasets.io.RecordSink;
+import dev.distillery.datasets.io.RecordSource;
+import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.generators.flow.Budget;
+import dev.distillery.generators.flow.DeadLetterSink;
+import dev.distillery.generators.flow.Flow;
+import dev.distillery.generators.flow.FlowRunner;
+import dev.distillery.generators.flow.Flows;
+import dev.distillery.generators.flow.Pricing;
+import dev.distillery.generators.flow.RunReport;
+import dev.distillery.orchestrator.spec.ModelSpec;
+import dev.distillery.orchestrator.spec.StageSpec;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * {@code flow}: runs a generation flow over the stage's inputs through {@link FlowRunner}. Each batch's inputs are
+ * committed with exactly the outputs written for them, so a resumed stage skips finished inputs and repeats no paid
+ * call for them; dead letters go to {@code dead-letters.jsonl} in the stage directory. {@code target} and
+ * {@code budget} count what earlier attempts of the stage already produced and spent.
+ */
+final class FlowStageRunner implements StageRunner {
+
+    static final String DEAD_LETTERS = "dead-letters.jsonl";
+
+    @Override
+    public String kind() {
+        return "flow";
+    }
+
+    @Override
+    public boolean barrier() {
+        return false;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run(StageContext ctx) {
+        StageSpec s = ctx.stage();
+        Flow flow = Flows.named(s.stringSetting("flow", null));
+        FlowRunner.Builder b = FlowRunner.builder(flow).stage(s.name()).seed(ctx.seed())
+                .settingsOrigin("stage '" + s.name() + "' settings")
+                .deadLetters(DeadLetterSink.jsonl(ctx.stageDir().resolve(DEAD_LETTERS)));
+        if (s.setting("settings") instanceof Map<?, ?> settings) b.settings((Map<String, ?>) settings);
+        if (s.setting("templates") != null) b.templateOverrides(ctx.resolve(s.stringSetting("templates", null)));
+        s.models().forEach((role, model) -> b.model(role, model, ctx.chatModel(role)));
+        if (s.batch() != null) b.batchSize(s.batch());
+        if (s.concurrency() != null) b.concurrency(s.concurrency());
+        Map<RunLedger.Counter, Long> before = ctx.counters();
+        if (s.target() != null) {
+            long remaining = s.target() - before.getOrDefault(RunLedger.Counter.OUT, 0L);
+            if (remaining <= 0) return;
+            b.target(remaining);
+        }
+        Budget budget = budget(ctx, s, before);
+        if (budget != null) b.budget(budget);
+
+        // Item keys travel beside the records: the runner hands back the same record objects in onBatch.
+        Map<DataRecord, String> keys = new IdentityHashMap<>();
+        b.batchListener((inputs, written, results) -> {
+            List<String> done = new ArrayList<>(inputs.size());
+            synchronized (keys) {
+                for (DataRecord in : inputs) done.add(keys.remove(in));
+            }
+            long dead = results.stream().filter(r -> r instanceof dev.distillery.generators.flow.FlowResult.Failure).count();
+            ctx.emitBatch(done, written);
+            if (dead > 0) ctx.count(RunLedger.Counter.DEAD_LETTERED, dead);
+        });
+        RunReport report = b.build().run(pending(ctx, keys), RecordSink.discard());
+        var p = report.progress();
+        ctx.count(RunLedger.Counter.CALLS, p.calls());
+        ctx.count(RunLedger.Counter.TOKENS_IN, p.inputTokens());
+        ctx.count(RunLedger.Counter.TOKENS_OUT, p.outputTokens());
+        ctx.count(RunLedger.Counter.COST_MICRO_USD, Math.round(p.cost() * 1e6));
+        ctx.event("flow-finished", Map.of("stop_reason", report.stopReason().name().toLowerCase(),
+                "outputs", p.accepted(), "dead_letters", p.deadLettered(), "calls", p.calls()));
+    }
+
+    /** The stage's budget minus what earlier attempts spent; null when the stage has none. */
+    private static Budget budget(StageContext ctx, StageSpec s, Map<RunLedger.Counter, Long> spent) {
+        if (s.budget() == null) return null;
+        Budget b = Budget.UNLIMITED;
+        if (s.budget().calls() != null) b = b.andCalls(Math.max(0, s.budget().calls() - spent.getOrDefault(RunLedger.Counter.CALLS, 0L)));
+        if (s.budget().tokens() != null) {
+            long used = spent.getOrDefault(RunLedger.Counter.TOKENS_IN, 0L) + spent.getOrDefault(RunLedger.Counter.TOKENS_OUT, 0L);
+            b = b.andTokens(Math.max(0, s.budget().tokens() - used));
+        }
+        if (s.budget().costUsd() != null) {
+            double used = spent.getOrDefault(RunLedger.Counter.COST_MICRO_USD, 0L) / 1e6;
+            b = b.andCost(Math.max(0, s.budget().costUsd() - used), pricing(ctx));
+        }
+        return b;
+    }
+
+    /** Prices by model name from the spec; models without a price are free (local, sandbox). */
+    private static Pricing pricing(StageContext ctx) {
+        return (modelId, usage) -> {
+            ModelSpec m = ctx.pipeline().models().get(modelId);
+            if (m == null || m.price() == null) return 0;
+            return Pricing.perMillionTokens(m.price().inputPerMillion(), m.price().outputPerMillion()).cost(modelId, usage);
+        };
+    }
+
+    /** The inputs not yet done, each remembered with its item key until its batch is committed. */
+    private static RecordSource pending(StageContext ctx, Map<DataRecord, String> keys) {
+        return new RecordSource() {
+            @Override
+            public RecordIterator open() {
+                StageContext.InputIterator in = ctx.inputs();
+                return new RecordIterator() {
+                    private DataRecord next;
+
+                    @Override
+                    public boolean hasNext() {
+                        while (next == null && in.hasNext()) {
+                            DataRecord r = in.next();
+                            String key = in.key();
+                            if (ctx.isDone(key)) continue;
+                            synchronized (keys) {
+                                keys.put(r, key);
+                            }
+                            next = r;
+                        }
+                        return next != null;
+                    }
+
+                    @Override
+                    public DataRecord next() {
+                        if (!hasNext()) throw new NoSuchElementException();
+                        DataRecord r = next;
+                        next = null;
+                        return r;
+                    }
+
+                    @Override
+                    public void close() {
+                        in.close();
+                    }
+                };
+            }
+
+            @Override
+            public String describe() {
+                return "inputs of stage " + ctx.stage().name();
+            }
+        };
+    }
+}

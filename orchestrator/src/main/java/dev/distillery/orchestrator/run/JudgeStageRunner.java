@@ -1,0 +1,121 @@
+package dev.distillery.orchestrator.run;
+
+import dev.distillery.datasets.json.Json;
+import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.judges.Judged;
+import dev.distillery.judges.Judges;
+import dev.distillery.judges.spi.Judge;
+import dev.distillery.judges.spi.JudgeConfig;
+import dev.distillery.judges.spi.JudgeProvider;
+import dev.distillery.judges.spi.PairwiseJudge;
+import dev.distillery.judges.spi.PairwiseVerdict;
+import dev.distillery.judges.spi.Verdict;
+import dev.langchain4j.model.chat.ChatModel;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code judge}: scores every input with a judge, verifier or filter; batches of {@code batch} records (default 16)
+ * are judged concurrently and committed in order. Every record passes on; a failed verdict adds no score, is counted
+ * as dead-lettered, and its reason goes to {@code judge-failures.jsonl} (a {@code filter} stage downstream then
+ * rejects the unscored record).
+ */
+final class JudgeStageRunner implements StageRunner {
+
+    @Override
+    public String kind() {
+        return "judge";
+    }
+
+    @Override
+    public boolean barrier() {
+        return false;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run(StageContext ctx) throws Exception {
+        var s = ctx.stage();
+        JudgeProvider provider = Judges.provider(s.stringSetting("judge", null));
+        List<ChatModel> models = new ArrayList<>();
+        for (String role : s.models().keySet()) models.add(ctx.chatModel(role));
+        Map<String, Object> settings = s.setting("settings") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        JudgeConfig config = new JudgeConfig(settings, models,
+                s.setting("prompts") == null ? null : ctx.resolve(s.stringSetting("prompts", null)),
+                "stage '" + s.name() + "'");
+        boolean pairwise = provider.kind() == JudgeProvider.Kind.PAIRWISE;
+        Judge single = pairwise ? null : provider.createJudge(config);
+        PairwiseJudge pair = pairwise ? provider.createPairwise(config) : null;
+        int batchSize = s.batch() == null ? 16 : s.batch();
+
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             StageContext.InputIterator it = ctx.inputs();
+             BufferedWriter failures = Files.newBufferedWriter(ctx.stageDir().resolve("judge-failures.jsonl"),
+                     StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            List<String> keys = new ArrayList<>();
+            List<Future<Judged<?>>> futures = new ArrayList<>();
+            while (true) {
+                boolean more = it.hasNext();
+                if (more) {
+                    DataRecord r = it.next();
+                    String key = it.key();
+                    if (ctx.isDone(key)) continue;
+                    keys.add(key);
+                    futures.add(pool.submit(() -> pairwise ? Judges.apply(pair, r) : Judges.apply(single, r)));
+                }
+                if (keys.size() == batchSize || (!more && !keys.isEmpty())) {
+                    commit(ctx, keys, futures, failures);
+                    keys = new ArrayList<>();
+                    futures = new ArrayList<>();
+                }
+                if (!more) break;
+            }
+        }
+    }
+
+    private static void commit(StageContext ctx, List<String> keys, List<Future<Judged<?>>> futures, BufferedWriter failures)
+            throws Exception {
+        List<DataRecord> out = new ArrayList<>(futures.size());
+        long failed = 0;
+        for (Future<Judged<?>> f : futures) {
+            Judged<?> j = f.get();
+            out.add(j.record());
+            if (!j.scored()) {
+                failed++;
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", j.record().id());
+                switch (j.verdict()) {
+                    case Verdict.Failed v -> {
+                        row.put("reason", v.reason());
+                        row.put("raw", v.rawOutput());
+                    }
+                    case PairwiseVerdict.Failed v -> {
+                        row.put("reason", v.reason());
+                        row.put("raw", v.rawOutput());
+                    }
+                    default -> row.put("reason", String.valueOf(j.verdict()));
+                }
+                try {
+                    failures.write(Json.string(row));
+                    failures.newLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        failures.flush();
+        ctx.emitBatch(keys, out);
+        if (failed > 0) ctx.count(RunLedger.Counter.DEAD_LETTERED, failed);
+    }
+}
