@@ -3,6 +3,7 @@ package dev.distillery.orchestrator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.datasets.json.Json;
 
 import java.io.IOException;
@@ -71,6 +72,10 @@ public final class RunStore implements AutoCloseable {
     /** H2 adds {@code .mv.db} to this name. */
     public static final String DATABASE_NAME = "distillery";
     public static final Path DEFAULT_WORKSPACE = Path.of("runs");
+    /** The redo log beside the database (see {@link Journal}). */
+    public static final String JOURNAL_NAME = "distillery.journal";
+    /** Above this size the journal is checkpointed at once instead of waiting for the interval. */
+    private static final long JOURNAL_LIMIT_BYTES = 16L << 20;
 
     private static final String USER = "distillery";
     private static final int DATABASE_ALREADY_OPEN = 90020;
@@ -85,6 +90,14 @@ public final class RunStore implements AutoCloseable {
             + "records_dead_lettered = records_dead_lettered + ?, tokens_in = tokens_in + ?, "
             + "tokens_out = tokens_out + ?, cost_micros = cost_micros + ? WHERE run_id = ? AND name = ?";
 
+    private static final String ITEM_EXISTS = "SELECT 1 FROM work_items WHERE run_id = ? AND stage = ? AND item_key = ?";
+    private static final String INSERT_ITEM = "INSERT INTO work_items (run_id, stage, item_key, status, output_ids, done_at) "
+            + "VALUES (?, ?, ?, 'DONE', ?, ?)";
+    private static final String MERGE_METRIC = "MERGE INTO metrics (run_id, stage, series, step, val, at) "
+            + "KEY (run_id, stage, series, step) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String MERGE_CACHE = "MERGE INTO call_cache (cache_key, model, response, tokens_in, tokens_out, created_at) "
+            + "KEY (cache_key) VALUES (?, ?, ?, ?, ?, ?)";
+
     private final Path workspace;
     private final String jdbcUrl;
     private final Secrets secrets;
@@ -95,19 +108,27 @@ public final class RunStore implements AutoCloseable {
     private final Map<String, PreparedStatement> writeStatements = new HashMap<>();
     private final Map<String, PreparedStatement> readStatements = new HashMap<>();
     private final PendingCounters pending = new PendingCounters();
+    private final Journal journal;
+    private final long checkpointIntervalNanos;
+    private final WriterHooks hooks;
+    /** Writer thread only: the fingerprint each stage had when its items were journaled. */
+    private final Map<StageKey, String> stageFingerprints = new HashMap<>();
     private final Set<StageKey> knownStages = ConcurrentHashMap.newKeySet();
     private final StoreWriter writer;
     private final CallCacheRepository callCache = new CallCacheRepository(this);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunStore(Builder b, String jdbcUrl, Connection writeConnection, Connection readConnection) {
+    private RunStore(Builder b, String jdbcUrl, Connection writeConnection, Connection readConnection, Journal journal) {
         this.workspace = b.workspace;
         this.jdbcUrl = jdbcUrl;
         this.secrets = b.secrets;
         this.clock = b.clock;
         this.writeConnection = writeConnection;
         this.readConnection = readConnection;
-        this.writer = new StoreWriter(writeConnection, pending, b.counterFlushInterval.toMillis(), "run-store-writer");
+        this.journal = journal;
+        this.checkpointIntervalNanos = b.checkpointInterval.toNanos();
+        this.hooks = new WriterHooks();
+        this.writer = new StoreWriter(writeConnection, hooks, b.counterFlushInterval.toMillis(), "run-store-writer");
     }
 
     /** Opens (creating and migrating as needed) the run store in {@code workspace} with default settings. */
@@ -127,6 +148,7 @@ public final class RunStore implements AutoCloseable {
         private Duration lockWait = Duration.ofSeconds(3);
         private Duration counterFlushInterval = Duration.ofMillis(100);
         private Clock clock = Clock.systemUTC();
+        private Duration checkpointInterval = Duration.ofSeconds(1);
 
         private Builder(Path workspace) {
             this.workspace = Objects.requireNonNull(workspace, "workspace").toAbsolutePath().normalize();
@@ -153,6 +175,18 @@ public final class RunStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often the database file is brought up to date so the journal can be emptied (default 1 s). Also the
+         * most batched {@link RunStore#addCounters} increments a kill can lose.
+         */
+        public Builder checkpointInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("checkpointInterval must be positive, was " + interval);
+            }
+            this.checkpointInterval = interval;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -164,11 +198,9 @@ public final class RunStore implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create workspace " + workspace, e);
             }
-            // WRITE_DELAY=0: a commit reaches the file before it returns, so SIGKILL cannot undo it (H2's default
-            // delay of 500 ms loses the last half second). RETENTION_TIME bounds how long old chunks are kept; with
-            // the default, per-commit writes grow the file by megabytes per second (see docs/run-store.md).
-            String url = "jdbc:h2:file:" + workspace.resolve(DATABASE_NAME)
-                    + ";AUTO_SERVER=FALSE;FILE_LOCK=FS;WRITE_DELAY=0;RETENTION_TIME=20000";
+            // H2 keeps its default lazy writing (WRITE_DELAY 500 ms, background compaction): durability comes from
+            // the Journal, written before callers are answered, and from CHECKPOINTs (see docs/run-store.md).
+            String url = "jdbc:h2:file:" + workspace.resolve(DATABASE_NAME) + ";AUTO_SERVER=FALSE;FILE_LOCK=FS";
             long deadline = System.nanoTime() + lockWait.toNanos();
             while (true) {
                 try {
@@ -198,15 +230,107 @@ public final class RunStore implements AutoCloseable {
             Migrations.migrate(url, USER, "");
             Connection write = null;
             Connection read = null;
+            Journal journal = null;
             try {
                 write = new org.h2.Driver().connect(url, credentials());
                 read = new org.h2.Driver().connect(url, credentials());
                 write.setAutoCommit(false);
-                return new RunStore(this, url, write, read);
+                journal = new Journal(workspace.resolve(JOURNAL_NAME));
+                replay(write, journal);
+                return new RunStore(this, url, write, read, journal);
             } catch (SQLException | RuntimeException e) {
+                if (journal != null) {
+                    journal.close();
+                }
                 closeQuietly(read);
                 closeQuietly(write);
                 throw e;
+            }
+        }
+
+        /**
+         * Applies what a killed process confirmed but H2 had not yet written, then checkpoints and empties the
+         * journal. Every entry is idempotent: items already present are skipped (their counters with them), events
+         * keep their sequence numbers, metrics and cache entries are merged.
+         */
+        private static void replay(Connection c, Journal journal) throws SQLException {
+            for (JsonNode e : journal.readAll()) {
+                switch (e.get("t").asText()) {
+                    case "item" -> replayItem(c, e);
+                    case "event" -> {
+                        try (PreparedStatement ps = c.prepareStatement("MERGE INTO events (seq, run_id, stage, at, type, payload) "
+                                + "KEY (seq) VALUES (?, ?, ?, ?, ?, ?)")) {
+                            ps.setLong(1, e.get("seq").asLong());
+                            ps.setString(2, e.get("run").asText());
+                            setNullableText(ps, 3, e.get("stage").isNull() ? null : e.get("stage").asText());
+                            ps.setObject(4, utc(Instant.parse(e.get("at").asText())));
+                            ps.setString(5, e.get("type").asText());
+                            ps.setString(6, e.get("payload").asText());
+                            ps.executeUpdate();
+                        }
+                    }
+                    case "metric" -> {
+                        try (PreparedStatement ps = c.prepareStatement(MERGE_METRIC)) {
+                            bindMetric(ps, e.get("run").asText(), e.get("stage").asText(), e.get("series").asText(),
+                                    e.get("step").asLong(), e.get("value").asDouble(), Instant.parse(e.get("at").asText()));
+                            ps.executeUpdate();
+                        }
+                    }
+                    case "cache" -> {
+                        try (PreparedStatement ps = c.prepareStatement(MERGE_CACHE)) {
+                            bindCache(ps, e.get("key").asText(), e.get("model").asText(), e.get("response").asText(),
+                                    e.get("in").asLong(), e.get("out").asLong(), Instant.parse(e.get("at").asText()));
+                            ps.executeUpdate();
+                        }
+                    }
+                    default -> throw new RunStoreException("unknown entry in the run store journal: " + e);
+                }
+            }
+            // Replayed events carry their own seq; the identity must continue after the highest one.
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM events")) {
+                rs.next();
+                c.createStatement().execute("ALTER TABLE events ALTER COLUMN seq RESTART WITH " + rs.getLong(1));
+            }
+            c.commit();
+            c.createStatement().execute("CHECKPOINT");
+            try {
+                journal.truncate();
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot empty the run store journal", ex);
+            }
+        }
+
+        private static void replayItem(Connection c, JsonNode e) throws SQLException {
+            String run = e.get("run").asText();
+            String stage = e.get("stage").asText();
+            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint FROM stages WHERE run_id = ? AND name = ?")) {
+                ps.setString(1, run);
+                ps.setString(2, stage);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getString(1).equals(e.get("fp").asText())) {
+                        return; // the stage was reset since (its inputs changed): the item belongs to old inputs
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(ITEM_EXISTS)) {
+                ps.setString(1, run);
+                ps.setString(2, stage);
+                ps.setString(3, e.get("key").asText());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            JsonNode d = e.get("d");
+            Counters delta = new Counters(d.get(0).asLong(), d.get(1).asLong(), d.get(2).asLong(), d.get(3).asLong(),
+                    d.get(4).asLong(), d.get(5).asLong(), d.get(6).asLong());
+            try (PreparedStatement ps = c.prepareStatement(ADD_COUNTERS)) {
+                addCounters(ps, run, stage, delta);
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_ITEM)) {
+                bindItem(ps, run, stage, e.get("key").asText(), Json.string(e.get("ids")), Instant.parse(e.get("at").asText()));
+                ps.executeUpdate();
             }
         }
 
@@ -259,6 +383,7 @@ public final class RunStore implements AutoCloseable {
             ps.setString(4, RunStatus.PENDING.name());
             ps.setObject(5, utc(now));
             ps.setString(6, id);
+            hooks.checkpointSoon();
             return ps.executeUpdate();
         });
         return run(id).orElseThrow();
@@ -282,6 +407,7 @@ public final class RunStore implements AutoCloseable {
             ps.setObject(5, utc(now));
             setNullableText(ps, 6, error == null ? null : secrets.mask(error));
             ps.setString(7, runId);
+            hooks.checkpointSoon();
             return ps.executeUpdate();
         });
         if (updated == 0) {
@@ -370,6 +496,8 @@ public final class RunStore implements AutoCloseable {
                 forget.executeUpdate();
                 pending.discard(new StageKey(runId, stage));
             }
+            stageFingerprints.put(new StageKey(runId, stage), fingerprint);
+            hooks.checkpointSoon(); // a reset must be on disk before the journal of the old items is dropped
             return stageRow(c, runId, stage, writeStatement("SELECT " + STAGE_COLUMNS
                     + " FROM stages WHERE run_id = ? AND name = ?")).orElseThrow();
         });
@@ -396,6 +524,7 @@ public final class RunStore implements AutoCloseable {
             setNullableText(ps, 6, error == null ? null : secrets.mask(error));
             ps.setString(7, runId);
             ps.setString(8, stage);
+            hooks.checkpointSoon();
             return ps.executeUpdate();
         });
         if (updated == 0) {
@@ -485,8 +614,7 @@ public final class RunStore implements AutoCloseable {
         String ids = Json.string(List.copyOf(outputIds));
         Instant now = clock.instant();
         return writer.submit(c -> {
-            PreparedStatement exists = writeStatement(
-                    "SELECT 1 FROM work_items WHERE run_id = ? AND stage = ? AND item_key = ?");
+            PreparedStatement exists = writeStatement(ITEM_EXISTS);
             exists.setString(1, runId);
             exists.setString(2, stage);
             exists.setString(3, itemKey);
@@ -495,20 +623,21 @@ public final class RunStore implements AutoCloseable {
                     return false;
                 }
             }
-            if (!delta.isZero() || !knownStages.contains(new StageKey(runId, stage))) {
-                // Also proves the stage exists, so no item is ever recorded against a stage nobody registered.
-                if (addCounters(writeStatement(ADD_COUNTERS), runId, stage, delta) == 0) {
-                    throw noStage(runId, stage);
-                }
+            String fingerprint = stageFingerprint(runId, stage);
+            if (fingerprint == null) {
+                throw noStage(runId, stage);
             }
-            PreparedStatement insert = writeStatement("INSERT INTO work_items (run_id, stage, item_key, status, output_ids, done_at) "
-                    + "VALUES (?, ?, ?, 'DONE', ?, ?)");
-            insert.setString(1, runId);
-            insert.setString(2, stage);
-            insert.setString(3, itemKey);
-            insert.setString(4, ids);
-            insert.setObject(5, utc(now));
-            insert.executeUpdate();
+            if (!delta.isZero()) {
+                addCounters(writeStatement(ADD_COUNTERS), runId, stage, delta);
+            }
+            bindItem(writeStatement(INSERT_ITEM), runId, stage, itemKey, ids, now);
+            writeStatement(INSERT_ITEM).executeUpdate();
+            ObjectNode entry = Json.object().put("t", "item").put("run", runId).put("stage", stage).put("fp", fingerprint)
+                    .put("key", itemKey).put("at", now.toString());
+            entry.set("ids", Json.tree(outputIds));
+            entry.putArray("d").add(delta.recordsIn()).add(delta.recordsOut()).add(delta.rejected())
+                    .add(delta.deadLettered()).add(delta.tokensIn()).add(delta.tokensOut()).add(delta.costMicros());
+            journal.add(entry);
             return true;
         });
     }
@@ -578,10 +707,14 @@ public final class RunStore implements AutoCloseable {
             ps.setString(4, type);
             ps.setString(5, json);
             ps.executeUpdate();
+            long generated;
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
-                return keys.getLong(1);
+                generated = keys.getLong(1);
             }
+            journal.add(Json.object().put("t", "event").put("seq", generated).put("run", runId).put("stage", stage)
+                    .put("at", now.toString()).put("type", type).put("payload", json));
+            return generated;
         });
         return new EventRecord(seq, runId, stage, now, type, json);
     }
@@ -617,15 +750,12 @@ public final class RunStore implements AutoCloseable {
     public void appendMetric(String runId, String stage, String series, long step, double value) {
         requireText(series, "metric series");
         Instant now = clock.instant();
+        String stageKey = stage == null ? "" : stage;
         writer.call(c -> {
-            PreparedStatement ps = writeStatement("MERGE INTO metrics (run_id, stage, series, step, val, at) "
-                    + "KEY (run_id, stage, series, step) VALUES (?, ?, ?, ?, ?, ?)");
-            ps.setString(1, runId);
-            ps.setString(2, stage == null ? "" : stage);
-            ps.setString(3, series);
-            ps.setLong(4, step);
-            ps.setDouble(5, value);
-            ps.setObject(6, utc(now));
+            PreparedStatement ps = writeStatement(MERGE_METRIC);
+            bindMetric(ps, runId, stageKey, series, step, value, now);
+            journal.add(Json.object().put("t", "metric").put("run", runId).put("stage", stageKey).put("series", series)
+                    .put("step", step).put("value", value).put("at", now.toString()));
             return ps.executeUpdate();
         });
     }
@@ -679,14 +809,10 @@ public final class RunStore implements AutoCloseable {
         String response = secrets.maskValues(entry.responseJson());
         Instant created = entry.createdAt() == null ? clock.instant() : entry.createdAt();
         writer.call(c -> {
-            PreparedStatement ps = writeStatement("MERGE INTO call_cache (cache_key, model, response, tokens_in, tokens_out, created_at) "
-                    + "KEY (cache_key) VALUES (?, ?, ?, ?, ?, ?)");
-            ps.setString(1, key);
-            ps.setString(2, entry.model());
-            ps.setString(3, response);
-            ps.setLong(4, entry.tokensIn());
-            ps.setLong(5, entry.tokensOut());
-            ps.setObject(6, utc(created));
+            PreparedStatement ps = writeStatement(MERGE_CACHE);
+            bindCache(ps, key, entry.model(), response, entry.tokensIn(), entry.tokensOut(), created);
+            journal.add(Json.object().put("t", "cache").put("key", key).put("model", entry.model()).put("response", response)
+                    .put("in", entry.tokensIn()).put("out", entry.tokensOut()).put("at", created.toString()));
             return ps.executeUpdate();
         });
     }
@@ -715,7 +841,16 @@ public final class RunStore implements AutoCloseable {
         } finally {
             readLock.unlock();
         }
-        closeQuietly(writeConnection);
+        boolean databaseClosed = closeQuietly(writeConnection);
+        try {
+            if (databaseClosed) {
+                journal.truncate(); // H2 wrote everything when its last connection closed
+            }
+        } catch (IOException e) {
+            // harmless: the next open replays the entries, each idempotent
+        } finally {
+            journal.close();
+        }
     }
 
     @Override
@@ -772,6 +907,53 @@ public final class RunStore implements AutoCloseable {
             readStatements.put(sql, ps);
         }
         return ps;
+    }
+
+    /** Writer thread only. {@code null} when the stage does not exist. */
+    private String stageFingerprint(String runId, String stage) throws SQLException {
+        StageKey key = new StageKey(runId, stage);
+        String fingerprint = stageFingerprints.get(key);
+        if (fingerprint == null) {
+            PreparedStatement ps = writeStatement("SELECT fingerprint FROM stages WHERE run_id = ? AND name = ?");
+            ps.setString(1, runId);
+            ps.setString(2, stage);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    fingerprint = rs.getString(1);
+                    stageFingerprints.put(key, fingerprint);
+                }
+            }
+        }
+        return fingerprint;
+    }
+
+    private static void bindItem(PreparedStatement ps, String runId, String stage, String key, String idsJson, Instant at)
+            throws SQLException {
+        ps.setString(1, runId);
+        ps.setString(2, stage);
+        ps.setString(3, key);
+        ps.setString(4, idsJson);
+        ps.setObject(5, utc(at));
+    }
+
+    private static void bindMetric(PreparedStatement ps, String runId, String stage, String series, long step, double value,
+                                   Instant at) throws SQLException {
+        ps.setString(1, runId);
+        ps.setString(2, stage);
+        ps.setString(3, series);
+        ps.setLong(4, step);
+        ps.setDouble(5, value);
+        ps.setObject(6, utc(at));
+    }
+
+    private static void bindCache(PreparedStatement ps, String key, String model, String response, long in, long out,
+                                  Instant at) throws SQLException {
+        ps.setString(1, key);
+        ps.setString(2, model);
+        ps.setString(3, response);
+        ps.setLong(4, in);
+        ps.setLong(5, out);
+        ps.setObject(6, utc(at));
     }
 
     private static int addCounters(PreparedStatement ps, String runId, String stage, Counters d) throws SQLException {
@@ -862,25 +1044,95 @@ public final class RunStore implements AutoCloseable {
         return slug.isEmpty() ? "run" : slug;
     }
 
-    private static void closeQuietly(Connection c) {
+    private static boolean closeQuietly(Connection c) {
         if (c != null) {
             try {
                 c.close();
+                return true;
             } catch (SQLException ignored) {
                 // closing is best effort; the OS releases the file lock with the process anyway
             }
         }
+        return false;
     }
 
     private record StageKey(String runId, String stage) {
     }
 
+    /** Group-commit hooks: batched counters before the commit, the journal and checkpoints after it. */
+    private final class WriterHooks implements StoreWriter.Hooks {
+
+        private boolean checkpointRequested;
+        private long lastCheckpoint = System.nanoTime();
+        private java.sql.Statement checkpoint;
+
+        /** Writer thread only: checkpoint after this group (rare, structural changes: runs and stages). */
+        void checkpointSoon() {
+            checkpointRequested = true;
+        }
+
+        @Override
+        public boolean pending() {
+            return pending.pending() || journal.size() > 0 && System.nanoTime() - lastCheckpoint > checkpointIntervalNanos;
+        }
+
+        @Override
+        public int beforeTask() {
+            return journal.mark();
+        }
+
+        @Override
+        public void taskFailed(int mark) {
+            journal.reset(mark);
+        }
+
+        @Override
+        public void beforeCommit(Connection connection) throws SQLException {
+            pending.write();
+        }
+
+        @Override
+        public void afterCommit(Connection connection) throws SQLException, IOException {
+            journal.writePending();
+            boolean due = journal.size() > JOURNAL_LIMIT_BYTES
+                    || System.nanoTime() - lastCheckpoint > checkpointIntervalNanos
+                    && (journal.size() > 0 || pending.hasWritten());
+            if (checkpointRequested || due) {
+                if (checkpoint == null) {
+                    checkpoint = connection.createStatement();
+                }
+                // H2 writes everything committed so far to its file; the journal's entries are then redundant.
+                checkpoint.execute("CHECKPOINT");
+                journal.truncate();
+                lastCheckpoint = System.nanoTime();
+                checkpointRequested = false;
+                pending.clearWritten();
+            }
+        }
+
+        @Override
+        public void commitFailed() {
+            pending.restore();
+            journal.discardPending();
+        }
+    }
+
     /** Counter increments waiting for the writer's next commit. */
-    private final class PendingCounters implements StoreWriter.BeforeCommit {
+    private final class PendingCounters {
 
         private final ConcurrentHashMap<StageKey, LongAdder[]> sums = new ConcurrentHashMap<>();
         private final AtomicBoolean dirty = new AtomicBoolean();
         private final List<Map.Entry<StageKey, Counters>> taken = new ArrayList<>();
+        /** Whether increments were committed since the last checkpoint (they are not in the journal). */
+        private boolean written;
+
+        boolean hasWritten() {
+            return written;
+        }
+
+        void clearWritten() {
+            written = false;
+        }
 
         void add(StageKey key, Counters d) {
             LongAdder[] cells = sums.computeIfAbsent(key, k -> newCells());
@@ -899,13 +1151,11 @@ public final class RunStore implements AutoCloseable {
             sums.remove(key);
         }
 
-        @Override
-        public boolean pending() {
+        boolean pending() {
             return dirty.get();
         }
 
-        @Override
-        public void write(Connection connection) throws SQLException {
+        void write() throws SQLException {
             taken.clear();
             if (!dirty.getAndSet(false)) {
                 return;
@@ -915,14 +1165,14 @@ public final class RunStore implements AutoCloseable {
                 Counters d = new Counters(c[0].sumThenReset(), c[1].sumThenReset(), c[2].sumThenReset(),
                         c[3].sumThenReset(), c[4].sumThenReset(), c[5].sumThenReset(), c[6].sumThenReset());
                 if (!d.isZero()) {
+                    written = true;
                     taken.add(Map.entry(e.getKey(), d));
                     addCounters(writeStatement(ADD_COUNTERS), e.getKey().runId(), e.getKey().stage(), d);
                 }
             }
         }
 
-        @Override
-        public void restore() {
+        void restore() {
             taken.forEach(e -> add(e.getKey(), e.getValue()));
             taken.clear();
         }

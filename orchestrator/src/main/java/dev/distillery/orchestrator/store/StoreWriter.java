@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The single thread that writes to the database, with group commit: it takes every write waiting in its queue, runs
- * each in its own savepoint (one failing write does not undo the others), commits once, and only then completes
- * the callers' futures. Many executor threads marking items done therefore share one disk write, and a caller
- * that got its future back knows the row survives a kill -9.
+ * each in its own savepoint (one failing write does not undo the others), commits once, makes the group durable
+ * (see {@link Journal}), and only then completes the callers' futures. Many executor threads marking items done
+ * therefore share one disk write, and a caller that got its future back knows the row survives a kill -9.
  */
 final class StoreWriter implements AutoCloseable {
 
@@ -25,15 +25,24 @@ final class StoreWriter implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Called inside every transaction before commit, e.g. to fold in batched counter increments. */
-    interface BeforeCommit {
-        /** Whether there is something to write now (so an idle writer does not commit empty transactions). */
+    /** What the store does around each group commit (all called on the writer thread). */
+    interface Hooks {
+        /** Whether there is something to write even with no task queued (batched counters, a due checkpoint). */
         boolean pending();
 
-        void write(Connection connection) throws SQLException;
+        /** Before each task; the returned mark lets {@link #taskFailed} undo what the task added. */
+        int beforeTask();
 
-        /** The transaction failed; whatever {@link #write} took must be put back. */
-        void restore();
+        void taskFailed(int mark);
+
+        /** Inside the transaction, after the tasks: fold in batched counter increments. */
+        void beforeCommit(Connection connection) throws SQLException;
+
+        /** After the commit, before callers are answered: make the group durable (journal, checkpoint). */
+        void afterCommit(Connection connection) throws SQLException, java.io.IOException;
+
+        /** The transaction was rolled back: put back what {@link #beforeCommit} took, drop the group's journal lines. */
+        void commitFailed();
     }
 
     private record Task<T>(Work<T> work, CompletableFuture<T> result) {
@@ -43,15 +52,15 @@ final class StoreWriter implements AutoCloseable {
     private static final Task<Void> STOP = new Task<>(c -> null, new CompletableFuture<>());
 
     private final Connection connection;
-    private final BeforeCommit beforeCommit;
+    private final Hooks hooks;
     private final long idleFlushMillis;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    StoreWriter(Connection connection, BeforeCommit beforeCommit, long idleFlushMillis, String name) {
+    StoreWriter(Connection connection, Hooks hooks, long idleFlushMillis, String name) {
         this.connection = connection;
-        this.beforeCommit = beforeCommit;
+        this.hooks = hooks;
         this.idleFlushMillis = idleFlushMillis;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
         this.thread.start();
@@ -97,7 +106,7 @@ final class StoreWriter implements AutoCloseable {
                 queue.drainTo(batch); // writes that raced with close still get their answer
                 batch.remove(STOP);
             }
-            if (batch.isEmpty() && !beforeCommit.pending()) {
+            if (batch.isEmpty() && !hooks.pending()) {
                 continue;
             }
             runBatch(batch);
@@ -110,25 +119,35 @@ final class StoreWriter implements AutoCloseable {
         try {
             for (Task<?> task : batch) {
                 Savepoint savepoint = connection.setSavepoint();
+                int mark = hooks.beforeTask();
                 try {
                     results.add(task.work().run(connection));
                     failures.add(null);
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback(savepoint);
+                    hooks.taskFailed(mark);
                     results.add(null);
                     failures.add(e instanceof SQLException sql ? new RunStoreException(sql.getMessage(), sql) : e);
                 }
             }
-            beforeCommit.write(connection);
+            hooks.beforeCommit(connection);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
-            beforeCommit.restore();
+            hooks.commitFailed();
             try {
                 connection.rollback();
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
             }
             RunStoreException failure = new RunStoreException("commit failed: " + e.getMessage(), e);
+            batch.forEach(task -> task.result().completeExceptionally(failure));
+            return;
+        }
+        try {
+            hooks.afterCommit(connection);
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
+            // Committed but not known to be durable: tell the callers, whose retry finds the row and is harmless.
+            RunStoreException failure = new RunStoreException("could not make the commit durable: " + e.getMessage(), e);
             batch.forEach(task -> task.result().completeExceptionally(failure));
             return;
         }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ class CrashRecoveryTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         Set<String> printed = new HashSet<>();
+        boolean replayed = false;
         for (int trial = 0; trial < 3; trial++) {
             Process child = start(workspace, runId, secret, tmp.resolve("child-" + trial + ".err"));
             List<String> lines = new CopyOnWriteArrayList<>();
@@ -71,9 +73,12 @@ class CrashRecoveryTest {
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             reader.join();
+            // Commits H2 had not written yet are only in the journal: non-empty means the reopen must replay it.
+            replayed |= Files.size(workspace.resolve(RunStore.JOURNAL_NAME)) > 0;
             lines.stream().filter(l -> l.startsWith("done ")).map(l -> l.substring(5)).forEach(printed::add);
         }
 
+        assertTrue(replayed, "no kill left a journal to replay, so recovery was not exercised (seed " + seed + ")");
         try (RunStore store = RunStore.builder(workspace).secrets(Secrets.of(Map.of())).open()) {
             List<WorkItem> items = store.doneItems(runId, CrashingWriter.STAGE);
             List<String> keys = items.stream().map(WorkItem::itemKey).toList();
@@ -101,6 +106,8 @@ class CrashRecoveryTest {
             }
             assertTrue(eventsPerKey.values().stream().allMatch(n -> n == 1), "no event written twice");
             printed.forEach(k -> assertEquals(1, eventsPerKey.getOrDefault(k, 0), "event of confirmed item " + k));
+            long next = store.appendEvent(runId, null, "resumed", Map.of()).seq();
+            assertTrue(next > events.getLast().seq(), "new events continue after the replayed ones");
         }
         SecretsTest.assertAbsentFromEveryFile(workspace, secret);
     }
