@@ -75,7 +75,6 @@ final class FlowStageRunner implements StageRunner {
         });
         RunReport report = b.build().run(pending(ctx, keys), RecordSink.discard());
         var p = report.progress();
-        ctx.count(RunLedger.Counter.CALLS, p.calls());
         ctx.count(RunLedger.Counter.TOKENS_IN, p.inputTokens());
         ctx.count(RunLedger.Counter.TOKENS_OUT, p.outputTokens());
         ctx.count(RunLedger.Counter.COST_MICRO_USD, Math.round(p.cost() * 1e6));
@@ -87,7 +86,8 @@ final class FlowStageRunner implements StageRunner {
     private static Budget budget(StageContext ctx, StageSpec s, Map<RunLedger.Counter, Long> spent) {
         if (s.budget() == null) return null;
         Budget b = Budget.UNLIMITED;
-        if (s.budget().calls() != null) b = b.andCalls(Math.max(0, s.budget().calls() - spent.getOrDefault(RunLedger.Counter.CALLS, 0L)));
+        // Calls are not persisted per stage: a resumed stage gets its whole call budget again (tokens and cost are).
+        if (s.budget().calls() != null) b = b.andCalls(s.budget().calls());
         if (s.budget().tokens() != null) {
             long used = spent.getOrDefault(RunLedger.Counter.TOKENS_IN, 0L) + spent.getOrDefault(RunLedger.Counter.TOKENS_OUT, 0L);
             b = b.andTokens(Math.max(0, s.budget().tokens() - used));

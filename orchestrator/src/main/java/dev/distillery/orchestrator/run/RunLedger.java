@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.run;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +21,7 @@ public interface RunLedger {
     }
 
     /** The counters every stage keeps; the dashboard and progress lines show them. */
-    enum Counter { IN, OUT, REJECTED, DEAD_LETTERED, SKIPPED_DONE, TOKENS_IN, TOKENS_OUT, CALLS, COST_MICRO_USD }
+    enum Counter { IN, OUT, REJECTED, DEAD_LETTERED, TOKENS_IN, TOKENS_OUT, COST_MICRO_USD }
 
     Optional<StageState> stage(String stage);
 
@@ -35,13 +36,16 @@ public interface RunLedger {
     boolean isDone(String stage, String itemKey);
 
     /**
-     * Marks work items done together with the stage's committed output count after their outputs were written: the
-     * two move in one transaction, so on resume the output file is cut back to exactly what a done item produced.
+     * Marks work items done together with the stage's committed output count after their outputs were written (and
+     * the items' IN, OUT and REJECTED counts): all in one transaction, so on resume the output file is cut back to
+     * exactly what done items produced.
+     *
+     * @param rejected how many of the items produced nothing on purpose (filtered)
      */
-    void commit(String stage, Iterable<String> itemKeys, long committedAfter);
+    void commit(String stage, List<String> itemKeys, long committedAfter, long rejected);
 
-    /** Sets the committed count of a barrier stage (no per-item tracking). */
-    void commitAll(String stage, long committed);
+    /** Sets the committed count of a barrier stage (no per-item tracking), with its IN and REJECTED counts. */
+    void commitAll(String stage, long committed, long in, long rejected);
 
     void count(String stage, Counter counter, long delta);
 

@@ -125,9 +125,7 @@ public final class StageContext {
 
     /** Whether an earlier attempt of this stage already finished the item (skip it). */
     public boolean isDone(String itemKey) {
-        boolean done = ledger.isDone(stage.name(), itemKey);
-        if (done) ledger.count(stage.name(), RunLedger.Counter.SKIPPED_DONE, 1);
-        return done;
+        return ledger.isDone(stage.name(), itemKey);
     }
 
     /**
@@ -138,11 +136,9 @@ public final class StageContext {
         control.checkCancelled();
         synchronized (output) {
             long after = output.append(outputs);
-            ledger.commit(stage.name(), List.of(itemKey), after);
+            ledger.commit(stage.name(), List.of(itemKey), after, 0);
             output.publish();
         }
-        ledger.count(stage.name(), RunLedger.Counter.IN, 1);
-        if (!outputs.isEmpty()) ledger.count(stage.name(), RunLedger.Counter.OUT, outputs.size());
     }
 
     /** Several items finished together (a batch), with all their outputs: committed as one. */
@@ -150,11 +146,9 @@ public final class StageContext {
         control.checkCancelled();
         synchronized (output) {
             long after = output.append(outputs);
-            ledger.commit(stage.name(), itemKeys, after);
+            ledger.commit(stage.name(), itemKeys, after, 0);
             output.publish();
         }
-        ledger.count(stage.name(), RunLedger.Counter.IN, itemKeys.size());
-        if (!outputs.isEmpty()) ledger.count(stage.name(), RunLedger.Counter.OUT, outputs.size());
     }
 
     /** Counters of this stage so far, earlier attempts included. */
@@ -166,10 +160,8 @@ public final class StageContext {
     public void reject(String itemKey) {
         control.checkCancelled();
         synchronized (output) {
-            ledger.commit(stage.name(), List.of(itemKey), output.records());
+            ledger.commit(stage.name(), List.of(itemKey), output.records(), 1);
         }
-        ledger.count(stage.name(), RunLedger.Counter.IN, 1);
-        ledger.count(stage.name(), RunLedger.Counter.REJECTED, 1);
     }
 
     /** Barrier stages: append records now, {@link #commitAll} at the end. */
@@ -204,12 +196,9 @@ public final class StageContext {
     /** Barrier stages: everything written becomes the stage's committed output at once. */
     public void commitAll(long in, long rejected) {
         synchronized (output) {
-            ledger.commitAll(stage.name(), output.records());
+            ledger.commitAll(stage.name(), output.records(), in, rejected);
             output.publish();
         }
-        ledger.count(stage.name(), RunLedger.Counter.IN, in);
-        ledger.count(stage.name(), RunLedger.Counter.OUT, output.records());
-        ledger.count(stage.name(), RunLedger.Counter.REJECTED, rejected);
     }
 
     public void count(RunLedger.Counter counter, long delta) {
