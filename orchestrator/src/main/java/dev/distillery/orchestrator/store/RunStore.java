@@ -500,7 +500,7 @@ public final class RunStore implements AutoCloseable {
             }
             stageFingerprints.put(new StageKey(runId, stage), fingerprint);
             hooks.checkpointSoon(); // a reset must be on disk before the journal of the old items is dropped
-            return stageRow(c, runId, stage, writeStatement("SELECT " + STAGE_COLUMNS
+            return stageRow(runId, stage, writeStatement("SELECT " + STAGE_COLUMNS
                     + " FROM stages WHERE run_id = ? AND name = ?")).orElseThrow();
         });
         knownStages.add(new StageKey(runId, stage));
@@ -538,7 +538,7 @@ public final class RunStore implements AutoCloseable {
     /** The stage with its counters (batched increments included). */
     public Optional<StageRecord> stage(String runId, String stage) {
         flushCounters();
-        return read(c -> stageRow(c, runId, stage,
+        return read(c -> stageRow(runId, stage,
                 readStatement("SELECT " + STAGE_COLUMNS + " FROM stages WHERE run_id = ? AND name = ?")));
     }
 
@@ -575,7 +575,7 @@ public final class RunStore implements AutoCloseable {
     public void addCounters(String runId, String stage, Counters delta) {
         StageKey key = new StageKey(runId, stage);
         if (!knownStages.contains(key)) {
-            if (read(c -> stageRow(c, runId, stage, readStatement("SELECT " + STAGE_COLUMNS
+            if (read(c -> stageRow(runId, stage, readStatement("SELECT " + STAGE_COLUMNS
                     + " FROM stages WHERE run_id = ? AND name = ?"))).isEmpty()) {
                 throw noStage(runId, stage);
             }
@@ -981,7 +981,7 @@ public final class RunStore implements AutoCloseable {
         return ps.executeUpdate();
     }
 
-    private Optional<StageRecord> stageRow(Connection c, String runId, String stage, PreparedStatement ps) throws SQLException {
+    private static Optional<StageRecord> stageRow(String runId, String stage, PreparedStatement ps) throws SQLException {
         ps.setString(1, runId);
         ps.setString(2, stage);
         List<StageRecord> rows = stageRows(ps);
