@@ -45,12 +45,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * events, metrics, finished work items and the model-call cache, plus one {@link RunDirectory} per run. Plain Java,
  * thread-safe, no CDI.
  *
- * <p>Durability: every write method returns after its transaction is committed and written to the file (H2
- * {@code WRITE_DELAY=0}), so a run killed with SIGKILL loses nothing a method already returned for. Writes from all
- * threads go through one writer thread that commits them in groups, so concurrent callers share disk writes.
- * {@link #addCounters} is the exception: it only adds in memory, and the writer folds the sums into its next commit
- * (at most {@code counterFlushInterval} later); use the counters argument of {@link #markItemDone} where a count
- * must be exact across a kill.
+ * <p>Durability: every write method returns only once its change survives a SIGKILL of the process. Writes from all
+ * threads go through one writer thread that commits them in groups; after each commit the group's item, event,
+ * metric and cache entries are appended to a redo {@link Journal} with one write, and structural changes (runs,
+ * stages) are followed by an H2 {@code CHECKPOINT}. Every {@code checkpointInterval} (1 s) the database file is brought
+ * up to date and the journal emptied; on open, a journal left by a killed process is replayed. {@link #addCounters}
+ * is the exception: it only adds in memory, the writer folds the sums into its next commit, and a kill can lose up
+ * to about a {@code checkpointInterval} of them; use the counters argument of {@link #markItemDone} where a count must
+ * be exact across a kill. Nothing is fsynced: a power cut can lose recent writes.
  *
  * <p>One process at a time: H2 locks the file ({@code FILE_LOCK=FS}, released by the OS when a process dies), so a
  * second {@code open} of the same workspace waits up to {@code lockWait} and then fails with a clear message.
@@ -498,7 +500,7 @@ public final class RunStore implements AutoCloseable {
             }
             stageFingerprints.put(new StageKey(runId, stage), fingerprint);
             hooks.checkpointSoon(); // a reset must be on disk before the journal of the old items is dropped
-            return stageRow(c, runId, stage, writeStatement("SELECT " + STAGE_COLUMNS
+            return stageRow(runId, stage, writeStatement("SELECT " + STAGE_COLUMNS
                     + " FROM stages WHERE run_id = ? AND name = ?")).orElseThrow();
         });
         knownStages.add(new StageKey(runId, stage));
@@ -536,7 +538,7 @@ public final class RunStore implements AutoCloseable {
     /** The stage with its counters (batched increments included). */
     public Optional<StageRecord> stage(String runId, String stage) {
         flushCounters();
-        return read(c -> stageRow(c, runId, stage,
+        return read(c -> stageRow(runId, stage,
                 readStatement("SELECT " + STAGE_COLUMNS + " FROM stages WHERE run_id = ? AND name = ?")));
     }
 
@@ -573,7 +575,7 @@ public final class RunStore implements AutoCloseable {
     public void addCounters(String runId, String stage, Counters delta) {
         StageKey key = new StageKey(runId, stage);
         if (!knownStages.contains(key)) {
-            if (read(c -> stageRow(c, runId, stage, readStatement("SELECT " + STAGE_COLUMNS
+            if (read(c -> stageRow(runId, stage, readStatement("SELECT " + STAGE_COLUMNS
                     + " FROM stages WHERE run_id = ? AND name = ?"))).isEmpty()) {
                 throw noStage(runId, stage);
             }
@@ -605,6 +607,11 @@ public final class RunStore implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** {@link #markItemDone(String, String, String, List, Counters)} for an item that produced nothing to count. */
+    public boolean markItemDone(String runId, String stage, String itemKey) {
+        return markItemDone(runId, stage, itemKey, List.of(), Counters.ZERO);
     }
 
     /** {@link #markItemDone} without waiting: the future completes when the item is durable. */
@@ -717,6 +724,11 @@ public final class RunStore implements AutoCloseable {
             return generated;
         });
         return new EventRecord(seq, runId, stage, now, type, json);
+    }
+
+    /** A run's events after {@code afterSeq} (0 for all), oldest first, at most 1,000: page on with the last seq. */
+    public List<EventRecord> eventsSince(String runId, long afterSeq) {
+        return eventsSince(runId, afterSeq, 1_000);
     }
 
     /** A run's events with {@code seq > afterSeq}, oldest first, at most {@code limit} (0 for the first). */
@@ -969,7 +981,7 @@ public final class RunStore implements AutoCloseable {
         return ps.executeUpdate();
     }
 
-    private Optional<StageRecord> stageRow(Connection c, String runId, String stage, PreparedStatement ps) throws SQLException {
+    private static Optional<StageRecord> stageRow(String runId, String stage, PreparedStatement ps) throws SQLException {
         ps.setString(1, runId);
         ps.setString(2, stage);
         List<StageRecord> rows = stageRows(ps);

@@ -52,7 +52,7 @@ public final class Secrets {
             Pattern.compile("\"([A-Za-z0-9_.\\-]+)\"(\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** YAML, properties, headers, CLI flags and query strings: {@code name: value}, {@code name=value}. */
     private static final Pattern INLINE_PAIR = Pattern.compile(
-            "(?<![A-Za-z0-9_.\\-])([A-Za-z0-9_.\\-]+)(\\s*[:=]\\s*)(\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s,;&\"'}\\]\\[{]+)");
+            "(?<![A-Za-z0-9_.\\-])([A-Za-z0-9_.\\-]+)(\\s*[:=]\\s*)(\\$\\{[^}\\n]*}|\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s,;&\"'}\\]\\[{]+)");
     private static final Pattern AUTH_SCHEME =
             Pattern.compile("(?i)\\b(Bearer|Basic|Token)(\\s+)([A-Za-z0-9._~+/=\\-]{8,})");
     private static final Pattern KEY_SHAPES = Pattern.compile(

@@ -204,6 +204,9 @@ class RunStoreTest {
             assertEquals(List.of("a", "b"), first.outputIds());
             assertEquals(301, store.stage(run, "generate").orElseThrow().counters().recordsIn());
             assertTrue(store.doneKeys(run, "other").isEmpty());
+            assertTrue(store.markItemDone(run, "generate", "no-output"));
+            assertEquals(List.of(), store.doneItems(run, "generate").stream()
+                    .filter(w -> w.itemKey().equals("no-output")).findFirst().orElseThrow().outputIds());
         }
     }
 
@@ -230,6 +233,7 @@ class RunStoreTest {
             assertEquals(seqA, Stream.of(page1, page2, page3).flatMap(List::stream).map(EventRecord::seq).toList(),
                     "paging by last seen seq (SSE Last-Event-ID) misses and repeats nothing");
             assertTrue(store.eventsSince(a, seqA.getLast(), 10).isEmpty());
+            assertEquals(all, store.eventsSince(a, 0));
         }
     }
 

@@ -38,6 +38,8 @@ class SecretsTest {
                     apiKey: "quoted-key-in-spec-12345"
                     base_url: https://api.example.com/v1?token=query-token-12345&x=1
                     from_env: ${OPENAI_API_KEY}
+                  judge:
+                    api_key: ${JUDGE_API_KEY}
                 tokenizer:
                   pad_token: "<pad>"
                   max_tokens: 512
@@ -48,6 +50,7 @@ class SecretsTest {
         }
         assertTrue(masked.contains("api_key: \"***\""), masked);
         assertTrue(masked.contains("from_env: ${OPENAI_API_KEY}"), "placeholders are references, kept: " + masked);
+        assertTrue(masked.contains("api_key: ${JUDGE_API_KEY}\n"), "placeholders are references, kept: " + masked);
         assertTrue(masked.contains("pad_token: \"<pad>\""), "tokenizer settings are not secrets: " + masked);
         assertTrue(masked.contains("max_tokens: 512"), masked);
         assertTrue(masked.contains("model: gpt-4o-mini"), masked);
