@@ -314,10 +314,13 @@ public final class RunStore implements AutoCloseable {
                     }
                 }
             }
+            // A batch entry ("keys") was journaled as one line: it is applied whole or, when its first key is
+            // already in the database, not at all.
+            String first = e.has("keys") ? e.get("keys").get(0).asText() : e.get("key").asText();
             try (PreparedStatement ps = c.prepareStatement(ITEM_EXISTS)) {
                 ps.setString(1, run);
                 ps.setString(2, stage);
-                ps.setString(3, e.get("key").asText());
+                ps.setString(3, first);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return;
@@ -331,8 +334,15 @@ public final class RunStore implements AutoCloseable {
                 addCounters(ps, run, stage, delta);
             }
             try (PreparedStatement ps = c.prepareStatement(INSERT_ITEM)) {
-                bindItem(ps, run, stage, e.get("key").asText(), Json.string(e.get("ids")), Instant.parse(e.get("at").asText()));
-                ps.executeUpdate();
+                if (e.has("keys")) {
+                    for (JsonNode k : e.get("keys")) {
+                        bindItem(ps, run, stage, k.asText(), "[]", Instant.parse(e.get("at").asText()));
+                        ps.executeUpdate();
+                    }
+                } else {
+                    bindItem(ps, run, stage, e.get("key").asText(), Json.string(e.get("ids")), Instant.parse(e.get("at").asText()));
+                    ps.executeUpdate();
+                }
             }
         }
 
@@ -646,6 +656,80 @@ public final class RunStore implements AutoCloseable {
                     .add(delta.deadLettered()).add(delta.tokensIn()).add(delta.tokensOut()).add(delta.costMicros());
             journal.add(entry);
             return true;
+        });
+    }
+
+    /**
+     * Marks several items done with one counters delta, atomically: after a kill, all of them and the delta are
+     * there, or none (one journal line, one transaction). The executor commits a batch of inputs together with the
+     * count of the outputs they produced this way. Keys already done are skipped; the delta is applied when at least
+     * one key is new.
+     */
+    public void markItemsDone(String runId, String stage, List<String> itemKeys, Counters delta) {
+        if (itemKeys.isEmpty()) return;
+        itemKeys.forEach(k -> requireText(k, "item key"));
+        Instant now = clock.instant();
+        try {
+            writer.submit(c -> {
+                List<String> fresh = new ArrayList<>(itemKeys.size());
+                PreparedStatement exists = writeStatement(ITEM_EXISTS);
+                for (String key : itemKeys) {
+                    exists.setString(1, runId);
+                    exists.setString(2, stage);
+                    exists.setString(3, key);
+                    try (ResultSet rs = exists.executeQuery()) {
+                        if (!rs.next()) fresh.add(key);
+                    }
+                }
+                if (fresh.isEmpty()) return false;
+                String fingerprint = stageFingerprint(runId, stage);
+                if (fingerprint == null) {
+                    throw noStage(runId, stage);
+                }
+                if (!delta.isZero()) {
+                    addCounters(writeStatement(ADD_COUNTERS), runId, stage, delta);
+                }
+                PreparedStatement insert = writeStatement(INSERT_ITEM);
+                for (String key : fresh) {
+                    bindItem(insert, runId, stage, key, "[]", now);
+                    insert.executeUpdate();
+                }
+                ObjectNode entry = Json.object().put("t", "item").put("run", runId).put("stage", stage)
+                        .put("fp", fingerprint).put("at", now.toString());
+                entry.set("keys", Json.tree(fresh));
+                entry.putArray("d").add(delta.recordsIn()).add(delta.recordsOut()).add(delta.rejected())
+                        .add(delta.deadLettered()).add(delta.tokensIn()).add(delta.tokensOut()).add(delta.costMicros());
+                journal.add(entry);
+                return true;
+            }).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Forgets a stage's work: counters, status and finished items, in one transaction. The executor calls it before
+     * computing a stage again from scratch (a barrier stage that did not finish).
+     */
+    public void resetStage(String runId, String stage) {
+        writer.call(c -> {
+            PreparedStatement reset = writeStatement("UPDATE stages SET status = ?, records_in = 0, records_out = 0, "
+                    + "records_rejected = 0, records_dead_lettered = 0, tokens_in = 0, tokens_out = 0, cost_micros = 0, "
+                    + "started_at = NULL, finished_at = NULL, error = NULL WHERE run_id = ? AND name = ?");
+            reset.setString(1, StageStatus.PENDING.name());
+            reset.setString(2, runId);
+            reset.setString(3, stage);
+            reset.executeUpdate();
+            PreparedStatement forget = writeStatement("DELETE FROM work_items WHERE run_id = ? AND stage = ?");
+            forget.setString(1, runId);
+            forget.setString(2, stage);
+            forget.executeUpdate();
+            pending.discard(new StageKey(runId, stage));
+            hooks.checkpointSoon(); // the reset must be on disk before the journal of the old items is dropped
+            return null;
         });
     }
 
