@@ -5,10 +5,12 @@ import dev.distillery.datasets.clean.DedupReport;
 import dev.distillery.datasets.clean.ExactDedup;
 import dev.distillery.datasets.clean.MinHashDedup;
 import dev.distillery.datasets.io.RecordSink;
+import dev.distillery.judges.semantic.SemanticDedup;
+import dev.distillery.judges.semantic.SemanticText;
 
 import java.util.Map;
 
-/** {@code dedup}: exact or MinHash-LSH near-duplicate removal over all inputs (a barrier: it needs every record). */
+/** {@code dedup}: exact, MinHash-LSH or semantic (embedding) duplicate removal over all inputs (a barrier). */
 final class DedupRunner implements StageRunner {
 
     @Override
@@ -29,6 +31,10 @@ final class DedupRunner implements StageRunner {
         try (RecordSink kept = ctx.sink()) {
             report = switch (method) {
                 case "exact" -> ExactDedup.builder().key(key).build().run(ctx.inputSource(), kept, RecordSink.discard());
+                // Embeddings of all-MiniLM-L6-v2 (in-process); an item is kept when no kept item is this similar.
+                case "semantic" -> SemanticDedup.builder().threshold(ctx.stage().numberSetting("threshold", 0.9))
+                        .text(key == DedupKey.PROMPT ? SemanticText.PROMPT : SemanticText.FULL).build()
+                        .run(ctx.inputSource(), kept, RecordSink.discard());
                 default -> MinHashDedup.builder().key(key).seed(ctx.seed())
                         .threshold(ctx.stage().numberSetting("threshold", 0.7)).build()
                         .run(ctx.inputSource(), kept, RecordSink.discard());

@@ -3,7 +3,6 @@ package dev.distillery.orchestrator.run;
 import dev.distillery.orchestrator.store.Counters;
 import dev.distillery.orchestrator.store.RunStore;
 import dev.distillery.orchestrator.store.StageRecord;
-import dev.distillery.orchestrator.store.StageStatus;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -39,14 +38,14 @@ public final class StoreLedger implements RunLedger {
     public void stageStarted(String stage, String kind, String fingerprint) {
         StageRecord r = store.upsertStage(runId, stage, kind, fingerprint);
         committed.put(stage, r.counters().recordsOut());
-        store.markStage(runId, stage, StageStatus.RUNNING, null);
+        store.markStage(runId, stage, dev.distillery.orchestrator.store.StageStatus.RUNNING, null);
     }
 
     @Override
     public void stageFinished(String stage, RunLedger.StageStatus status, String error) {
         // Counters are batched; a finished stage's must be on disk before it is marked finished.
         store.flushCounters();
-        store.markStage(runId, stage, StageStatus.valueOf(status.name()), error);
+        store.markStage(runId, stage, dev.distillery.orchestrator.store.StageStatus.valueOf(status.name()), error);
     }
 
     @Override
@@ -116,7 +115,8 @@ public final class StoreLedger implements RunLedger {
         store.appendMetric(runId, stage, series, step, value);
     }
 
-    private static RunLedger.StageStatus status(StageStatus s) {
-        return s == StageStatus.SKIPPED ? RunLedger.StageStatus.SUCCEEDED : RunLedger.StageStatus.valueOf(s.name());
+    private static RunLedger.StageStatus status(dev.distillery.orchestrator.store.StageStatus s) {
+        return s == dev.distillery.orchestrator.store.StageStatus.SKIPPED ? RunLedger.StageStatus.SUCCEEDED
+                : RunLedger.StageStatus.valueOf(s.name());
     }
 }

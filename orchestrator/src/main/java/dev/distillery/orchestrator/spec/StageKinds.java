@@ -62,9 +62,10 @@ public final class StageKinds {
                             optional("max", NUMBER, "keep records scoring at most this"),
                             optional("require", STRING_LIST, "verifiers/filters whose score must be 1")),
                     1, ANY, StageKinds::filterIssues),
-            new Declared("dedup", "Drops duplicates: exact (normalised text) or near (MinHash-LSH).",
-                    List.of(choice("method", false, "default minhash", "exact", "minhash"),
-                            optional("threshold", NUMBER, "Jaccard similarity for minhash (default 0.7)"),
+            new Declared("dedup", "Drops duplicates: exact (normalised text), near (MinHash-LSH) or semantic (MiniLM embeddings).",
+                    List.of(choice("method", false, "default minhash", "exact", "minhash", "semantic"),
+                            optional("threshold", NUMBER, "Jaccard similarity for minhash (default 0.7), cosine for "
+                                    + "semantic (default 0.9)"),
                             choice("field", false, "what is compared: text (the whole record, default) or prompt "
                                     + "(one answer per distinct question)", "text", "prompt")),
                     1, ANY, (s, c) -> rangeIssue(s, "threshold", 0, 1)),

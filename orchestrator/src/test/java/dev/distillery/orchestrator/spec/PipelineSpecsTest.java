@@ -138,7 +138,7 @@ class PipelineSpecsTest {
         assertProblems(head + "  - name: d\n    kind: dedup\n    inputs: [seeds]\n    threshold: 1.5\n",
                 "x.yaml:9: stages[1].threshold: must be in [0.0, 1.0], got 1.5");
         assertProblems(head + "  - name: d\n    kind: dedup\n    inputs: [seeds]\n    method: fuzzy\n",
-                "x.yaml:9: stages[1].method: 'fuzzy' is not one of exact, minhash");
+                "x.yaml:9: stages[1].method: 'fuzzy' is not one of exact, minhash, semantic");
         assertProblems(head + "  - name: seeds\n    kind: source\n    path: t.jsonl\n",
                 "x.yaml:6: stages[1].name: duplicate stage name 'seeds' (also stages[0])");
         assertProblems(head + "  - name: Big Stage\n    kind: dedup\n    inputs: [seeds]\n",
