@@ -164,6 +164,7 @@ public final class PipelineRunner {
             }
             modes.put(s.name(), mode);
             outputs.put(s.name(), StageOutput.open(dir, committed));
+            if (mode != Mode.REUSED) ledger.stageRegistered(s.name(), s.kind(), fp);
         }
 
         Map<String, StageResult> results = new LinkedHashMap<>();
@@ -182,7 +183,7 @@ public final class PipelineRunner {
             StageContext ctx = new StageContext(spec, s, baseDir, stageDir(s), ledger, out, ins, control, models);
             StageRunner runner = runners.get(s.kind());
             threads.add(Thread.ofVirtual().name("stage-" + s.name()).start(() -> {
-                StageResult r = runStage(runner, ctx, ins, out, mode, fingerprints.get(s.name()));
+                StageResult r = runStage(runner, ctx, ins, out, mode);
                 synchronized (results) {
                     results.put(s.name(), r);
                 }
@@ -208,14 +209,13 @@ public final class PipelineRunner {
         return new RunResult(status, ordered);
     }
 
-    private StageResult runStage(StageRunner runner, StageContext ctx, List<StageOutput> ins, StageOutput out, Mode mode,
-                                 String fingerprint) {
+    private StageResult runStage(StageRunner runner, StageContext ctx, List<StageOutput> ins, StageOutput out, Mode mode) {
         String name = ctx.stage().name();
         try {
             if (runner.barrier()) {
                 for (StageOutput in : ins) in.awaitFinished();
             }
-            ledger.stageStarted(name, ctx.stage().kind(), fingerprint);
+            ledger.stageStarted(name);
             listener.stageStarted(name, mode);
             ledger.event(name, "stage-started", Map.of("mode", mode.name().toLowerCase()));
             runner.run(ctx);
@@ -225,15 +225,24 @@ public final class PipelineRunner {
             return new StageResult(name, mode, RunLedger.StageStatus.SUCCEEDED, null);
         } catch (StageInput.CancelledException | InterruptedException e) {
             out.fail();
-            ledger.stageFinished(name, RunLedger.StageStatus.CANCELLED, "cancelled");
-            return new StageResult(name, mode, RunLedger.StageStatus.CANCELLED, "cancelled");
+            return finish(name, mode, RunLedger.StageStatus.CANCELLED, "cancelled");
         } catch (Exception | Error e) {
             out.fail();
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            ledger.stageFinished(name, RunLedger.StageStatus.FAILED, msg);
-            ledger.event(name, "stage-failed", Map.of("error", msg));
-            return new StageResult(name, mode, RunLedger.StageStatus.FAILED, msg);
+            return finish(name, mode, RunLedger.StageStatus.FAILED, msg);
         }
+    }
+
+    /** Records how a stage ended; a ledger that fails here must not lose the result of the stage. */
+    private StageResult finish(String name, Mode mode, RunLedger.StageStatus status, String error) {
+        try {
+            ledger.stageFinished(name, status, error);
+            if (status == RunLedger.StageStatus.FAILED) ledger.event(name, "stage-failed", Map.of("error", error));
+        } catch (RuntimeException e) {
+            System.getLogger(PipelineRunner.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot record the end of stage " + name + ": " + e);
+        }
+        return new StageResult(name, mode, status, error);
     }
 
     private Path stageDir(StageSpec s) {

@@ -25,8 +25,14 @@ public interface RunLedger {
 
     Optional<StageState> stage(String stage);
 
-    /** Starts (or restarts) a stage with this fingerprint; keeps its done items when the fingerprint is unchanged. */
-    void stageStarted(String stage, String kind, String fingerprint);
+    /**
+     * Registers a stage of this attempt with its fingerprint (before any stage runs, so a stage that fails while
+     * waiting for its inputs can be recorded); keeps its done items when the fingerprint is unchanged.
+     */
+    void stageRegistered(String stage, String kind, String fingerprint);
+
+    /** The stage begins work. */
+    void stageStarted(String stage);
 
     void stageFinished(String stage, StageStatus status, String error);
 

@@ -35,9 +35,13 @@ public final class StoreLedger implements RunLedger {
     }
 
     @Override
-    public void stageStarted(String stage, String kind, String fingerprint) {
+    public void stageRegistered(String stage, String kind, String fingerprint) {
         StageRecord r = store.upsertStage(runId, stage, kind, fingerprint);
         committed.put(stage, r.counters().recordsOut());
+    }
+
+    @Override
+    public void stageStarted(String stage) {
         store.markStage(runId, stage, dev.distillery.orchestrator.store.StageStatus.RUNNING, null);
     }
 

@@ -1,0 +1,161 @@
+package dev.distillery.orchestrator.run;
+
+import dev.distillery.datasets.Datasets;
+import dev.distillery.datasets.io.RecordIterator;
+import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.datasets.model.Payload;
+import dev.distillery.orchestrator.spec.PipelineSpec;
+import dev.distillery.orchestrator.spec.PipelineSpecs;
+import dev.distillery.orchestrator.spec.SpecCatalog;
+import dev.distillery.orchestrator.store.RunRecord;
+import dev.distillery.orchestrator.store.RunStore;
+import dev.distillery.sandbox.world.Task;
+import dev.distillery.sandbox.world.TaskWorld;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The executor end to end on the real run store: the simulated sandbox teacher answers tasks through the responses
+ * flow, the sandbox verifier judges, a filter keeps the right answers, dedup and export follow.
+ */
+class PipelineRunnerTest {
+
+    @TempDir
+    Path tmp;
+
+    static final String SPEC = """
+            name: sandbox-mini
+            seed: 5
+            models:
+              teacher: {provider: sandbox, parameters: {error_rate: 0.3, seed: 3}}
+            stages:
+              - name: seeds
+                kind: source
+                path: tasks.jsonl
+              - name: answers
+                kind: flow
+                inputs: [seeds]
+                flow: responses
+                settings: {strategies: [direct-answer]}
+                models: {teacher: teacher}
+                batch: 4
+              - name: checked
+                kind: judge
+                inputs: [answers]
+                judge: sandbox-verifier
+              - name: kept
+                kind: filter
+                inputs: [checked]
+                require: [sandbox-verifier]
+              - name: unique
+                kind: dedup
+                inputs: [kept]
+                method: exact
+              - name: export
+                kind: export
+                inputs: [unique]
+                path: out/train.jsonl
+                format: trl-messages
+            """;
+
+    private List<Task> writeTasks(int perSkill) throws IOException {
+        TaskWorld world = TaskWorld.standard();
+        List<Task> tasks = new ArrayList<>();
+        for (String skill : world.skillNames()) tasks.addAll(world.sample(skill, perSkill, 11));
+        Files.write(tmp.resolve("tasks.jsonl"), tasks.stream()
+                .map(t -> "{\"text\":" + dev.distillery.datasets.json.Json.string(t.instruction()) + "}").toList());
+        return tasks;
+    }
+
+    private PipelineSpec spec(String yaml) {
+        return PipelineSpecs.parse(yaml, "sandbox-mini.yaml", SpecCatalog.installed());
+    }
+
+    private static List<DataRecord> read(Path file) {
+        List<DataRecord> out = new ArrayList<>();
+        try (RecordIterator it = Datasets.input(file, null).open()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void aPipelineRunsEveryStageAndAResumeReusesWhatIsDone() throws IOException {
+        List<Task> tasks = writeTasks(6);
+        PipelineSpec spec = spec(SPEC);
+        try (RunStore store = RunStore.open(tmp.resolve("runs"))) {
+            RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), "fp");
+            Path runDir = store.runDirectory(run.id()).root();
+            StoreLedger ledger = new StoreLedger(store, run.id());
+            PipelineRunner.RunResult r = PipelineRunner.builder(spec, runDir, ledger).baseDir(tmp).build().run();
+            assertTrue(r.succeeded(), r.toString());
+            assertTrue(r.stages().stream().allMatch(s -> s.mode() == PipelineRunner.Mode.FRESH), r.toString());
+
+            List<DataRecord> answers = read(runDir.resolve("stages/answers/records.jsonl"));
+            assertEquals(tasks.size(), answers.size(), "one answer per task");
+            List<DataRecord> checked = read(runDir.resolve("stages/checked/records.jsonl"));
+            assertTrue(checked.stream().allMatch(d -> d.scores().containsKey("sandbox-verifier")));
+            long right = checked.stream().filter(d -> d.scores().get("sandbox-verifier").value() == 1).count();
+            // The teacher errs at 0.3; the filter keeps exactly the answers the verifier passed.
+            assertTrue(right > tasks.size() * 0.5 && right < tasks.size() * 0.9, "right answers: " + right);
+            List<DataRecord> kept = read(runDir.resolve("stages/kept/records.jsonl"));
+            assertEquals(right, kept.size());
+            TaskWorld world = TaskWorld.standard();
+            for (DataRecord d : kept) {
+                Payload.Chat chat = (Payload.Chat) d.payload();
+                var msgs = chat.messages().messages();
+                assertTrue(world.verify(msgs.get(msgs.size() - 2).content(), msgs.getLast().content()), d.toString());
+            }
+            List<DataRecord> exported = read(tmp.resolve("out/train.jsonl"));
+            assertEquals(read(runDir.resolve("stages/unique/records.jsonl")).size(), exported.size());
+            assertEquals(tasks.size(), store.stage(run.id(), "answers").orElseThrow().counters().recordsIn());
+            assertEquals(tasks.size() - right, store.stage(run.id(), "kept").orElseThrow().counters().rejected());
+
+            // Running again finds every stage done with the same fingerprint: nothing is recomputed.
+            PipelineRunner.RunResult again = PipelineRunner.builder(spec, runDir, ledger).baseDir(tmp).build().run();
+            assertTrue(again.stages().stream().allMatch(s -> s.mode() == PipelineRunner.Mode.REUSED), again.toString());
+            assertEquals(answers, read(runDir.resolve("stages/answers/records.jsonl")));
+
+            // A changed filter recomputes the filter and what follows it, and reuses what comes before.
+            PipelineSpec changed = spec(SPEC.replace("require: [sandbox-verifier]", "score: sandbox-verifier\n    max: 0"));
+            PipelineRunner.RunResult third = PipelineRunner.builder(changed, runDir, ledger).baseDir(tmp).build().run();
+            assertTrue(third.succeeded(), third.toString());
+            var modes = third.stages().stream().collect(Collectors.toMap(PipelineRunner.StageResult::stage,
+                    PipelineRunner.StageResult::mode));
+            assertEquals(PipelineRunner.Mode.REUSED, modes.get("answers"));
+            assertEquals(PipelineRunner.Mode.REUSED, modes.get("checked"));
+            assertEquals(PipelineRunner.Mode.FRESH, modes.get("kept"));
+            assertEquals(PipelineRunner.Mode.FRESH, modes.get("export"));
+            assertEquals(tasks.size() - right, read(runDir.resolve("stages/kept/records.jsonl")).size(),
+                    "now the wrong answers are kept");
+        }
+    }
+
+    @Test
+    void aFailingStageFailsItsDownstreamAndNamesTheError() throws IOException {
+        writeTasks(1);
+        PipelineSpec spec = spec(SPEC.replace("path: tasks.jsonl", "path: missing.jsonl"));
+        try (RunStore store = RunStore.open(tmp.resolve("runs"))) {
+            RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), "fp");
+            PipelineRunner.RunResult r = PipelineRunner.builder(spec, store.runDirectory(run.id()).root(),
+                    new StoreLedger(store, run.id())).baseDir(tmp).build().run();
+            assertEquals(RunLedger.StageStatus.FAILED, r.status());
+            var seeds = r.stages().getFirst();
+            assertEquals(RunLedger.StageStatus.FAILED, seeds.status());
+            assertTrue(seeds.error().contains("missing.jsonl"), seeds.error());
+            var answers = r.stages().get(1);
+            assertEquals(RunLedger.StageStatus.FAILED, answers.status());
+            assertTrue(answers.error().contains("input stage 'seeds' failed"), answers.error());
+        }
+    }
+}
