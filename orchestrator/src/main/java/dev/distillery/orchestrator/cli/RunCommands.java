@@ -1,0 +1,169 @@
+package dev.distillery.orchestrator.cli;
+
+import dev.distillery.orchestrator.runs.PipelineRuns;
+import dev.distillery.orchestrator.spec.PipelineSpecs;
+import dev.distillery.orchestrator.spec.SpecCatalog;
+import dev.distillery.orchestrator.store.RunRecord;
+import dev.distillery.orchestrator.store.RunStatus;
+import dev.distillery.orchestrator.store.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code distillery run|resume|runs|status|cancel}: pipeline runs in a workspace. */
+final class RunCommands {
+    private RunCommands() {
+    }
+
+    /** The workspace option every run command shares. */
+    static class Workspace {
+        @Option(names = {"-w", "--workspace"}, defaultValue = "runs", paramLabel = "DIR",
+                description = "Where runs and the run store live (default: ${DEFAULT-VALUE}).")
+        Path dir;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run a pipeline spec: the spec is validated first (every problem at once), then stages run, "
+                    + "streaming where they can. Progress is printed as it goes.",
+                    "A run killed at any moment continues with `distillery resume RUN`: finished stages are reused, "
+                            + "finished items are skipped, and no model call is paid for twice (call cache)."},
+            footer = {"", "Examples:", "  distillery run examples/sandbox-mini.yaml",
+                    "  distillery run pipeline.yaml --workspace /data/runs"})
+    static class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "SPEC", description = "Pipeline spec (YAML).")
+        Path file;
+
+        @picocli.CommandLine.Mixin
+        Workspace workspace = new Workspace();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (RunStore store = RunStore.open(workspace.dir)) {
+                PipelineRuns.Outcome o = PipelineRuns.start(store, file, out);
+                return o.status() == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Continue a run that failed, was cancelled or was killed, from its stored spec.",
+            footer = {"", "Examples:", "  distillery resume 20261126-173205-sandbox-mini-481dfa"})
+    static class Resume implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "RUN", description = "Run id (see `distillery runs`).")
+        String runId;
+
+        @picocli.CommandLine.Mixin
+        Workspace workspace = new Workspace();
+
+        @Override
+        public Integer call() {
+            try (RunStore store = RunStore.open(workspace.dir)) {
+                PipelineRuns.Outcome o = PipelineRuns.resume(store, runId, spec.commandLine().getOut());
+                return o.status() == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "runs", mixinStandardHelpOptions = true, description = "List the runs of a workspace, newest first.",
+            footer = {"", "Examples:", "  distillery runs", "  distillery runs --workspace /data/runs"})
+    static class Runs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Workspace workspace = new Workspace();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (RunStore store = RunStore.open(workspace.dir)) {
+                out.printf("%-44s %-24s %-10s %s%n", "run", "pipeline", "status", "created");
+                for (RunRecord r : store.listRuns()) {
+                    out.printf("%-44s %-24s %-10s %s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
+                            r.createdAt());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"A run's stages with their status and counters.",
+                    "The run store admits one process at a time: while a run is executing, its own progress lines "
+                            + "(and, later, the dashboard) show its state."},
+            footer = {"", "Examples:", "  distillery status 20261126-173205-sandbox-mini-481dfa"})
+    static class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "RUN", description = "Run id (see `distillery runs`).")
+        String runId;
+
+        @picocli.CommandLine.Mixin
+        Workspace workspace = new Workspace();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (RunStore store = RunStore.open(workspace.dir)) {
+                RunRecord r = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run '" + runId
+                        + "' in " + workspace.dir + "; `distillery runs` lists them"));
+                out.printf("run %s (%s): %s%s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
+                        r.error() == null ? "" : " - " + r.error());
+                var pipeline = PipelineSpecs.read(store.runDirectory(runId).specFile(), SpecCatalog.installed());
+                PipelineRuns.printStages(store, runId, pipeline, out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = {"Ask a running run to stop: stages stop between items, what they committed stays, and "
+                    + "`distillery resume RUN` continues later. A run that is not executing is marked cancelled."},
+            footer = {"", "Examples:", "  distillery cancel 20261126-173205-sandbox-mini-481dfa"})
+    static class Cancel implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "RUN", description = "Run id (see `distillery runs`).")
+        String runId;
+
+        @picocli.CommandLine.Mixin
+        Workspace workspace = new Workspace();
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = workspace.dir.resolve(runId);
+            if (!runId.matches("[A-Za-z0-9._-]+") || !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("no run '" + runId + "' in " + workspace.dir);
+            }
+            // The executing process holds the store; a flag file in the run directory reaches it.
+            Files.writeString(dir.resolve(PipelineRuns.CANCEL), "requested\n");
+            try (RunStore store = RunStore.builder(workspace.dir).lockWait(java.time.Duration.ofMillis(200)).open()) {
+                RunRecord r = store.run(runId).orElseThrow();
+                if (!r.status().isFinal()) store.markRun(runId, RunStatus.CANCELLED, "cancelled while not executing");
+                out.printf("run %s is not executing; marked cancelled%n", runId);
+            } catch (RuntimeException busy) {
+                out.printf("cancel requested: run %s stops between items%n", runId);
+            }
+            return 0;
+        }
+    }
+}
