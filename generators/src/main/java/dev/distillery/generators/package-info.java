@@ -1,6 +1,10 @@
 /**
- * Agent-style data-generation flows (AgentInstruct, Self-Instruct, Evol-Instruct, critiques, preference candidates)
- * over LangChain4j chat models. Empty until the generators issue lands; the module exists so the build and the
- * dependency direction ({@code datasets <- generators <- orchestrator}) are fixed from the start.
+ * Agent-style data generation over LangChain4j chat models. {@code flow} holds the plugin SPI ({@code Flow}), the
+ * {@code Flows} registry and the {@code FlowRunner} entry point; {@code flows.*} the built-in flows (AgentInstruct,
+ * Self-Instruct, Evol-Instruct, Orca-2 responses, critiques, preference candidates, multi-turn, chunking);
+ * {@code template} the Jinja prompt templates; {@code source} seed documents; {@code model} model access (call cache,
+ * accounting, adaptive concurrency, retries, structured output, providers by name).
+ *
+ * <pre>{@code RunReport r = FlowRunner.builder(Flows.named("self-instruct")).model("teacher", model).build().run(seeds, sink);}</pre>
  */
 package dev.distillery.generators;

@@ -49,6 +49,10 @@ final class EvalRunner implements StageRunner {
         ctx.metric("eval/loss", 0, report.path("loss").asDouble());
         if (report.has("accuracy")) ctx.metric("eval/accuracy", 0, report.get("accuracy").asDouble());
         ctx.commitAll(records.size(), 0);
+        ctx.summary(String.format(java.util.Locale.ROOT, "loss %.4f, perplexity %.3f%s on %d records",
+                report.path("loss").asDouble(), report.path("perplexity").asDouble(), report.has("accuracy")
+                        ? String.format(java.util.Locale.ROOT, ", accuracy %.1f%% (%s)", 100 * report.get("accuracy").asDouble(),
+                        report.path("verifier").asText()) : "", records.size()));
         ctx.event("evaluated", Map.of("loss", report.path("loss").asDouble(),
                 "accuracy", report.path("accuracy").asDouble(Double.NaN)));
     }

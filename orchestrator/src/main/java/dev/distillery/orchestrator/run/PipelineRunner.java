@@ -36,7 +36,8 @@ public final class PipelineRunner {
     /** How a stage ran in this attempt. */
     public enum Mode { REUSED, RESUMED, FRESH }
 
-    public record StageResult(String stage, Mode mode, RunLedger.StageStatus status, String error) {
+    /** @param summary one line on what the stage achieved, or null */
+    public record StageResult(String stage, Mode mode, RunLedger.StageStatus status, String error, String summary) {
     }
 
     public record RunResult(RunLedger.StageStatus status, List<StageResult> stages) {
@@ -174,7 +175,7 @@ public final class PipelineRunner {
             Mode mode = modes.get(s.name());
             if (mode == Mode.REUSED) {
                 out.finish();
-                StageResult r = new StageResult(s.name(), mode, RunLedger.StageStatus.SUCCEEDED, null);
+                StageResult r = new StageResult(s.name(), mode, RunLedger.StageStatus.SUCCEEDED, null, null);
                 results.put(s.name(), r);
                 listener.stageFinished(r);
                 continue;
@@ -222,7 +223,7 @@ public final class PipelineRunner {
             out.finish();
             ledger.stageFinished(name, RunLedger.StageStatus.SUCCEEDED, null);
             ledger.event(name, "stage-finished", Map.of("status", "succeeded"));
-            return new StageResult(name, mode, RunLedger.StageStatus.SUCCEEDED, null);
+            return new StageResult(name, mode, RunLedger.StageStatus.SUCCEEDED, null, ctx.summary());
         } catch (StageInput.CancelledException | InterruptedException e) {
             out.fail();
             return finish(name, mode, RunLedger.StageStatus.CANCELLED, "cancelled");
@@ -242,7 +243,7 @@ public final class PipelineRunner {
             System.getLogger(PipelineRunner.class.getName()).log(System.Logger.Level.WARNING,
                     "cannot record the end of stage " + name + ": " + e);
         }
-        return new StageResult(name, mode, status, error);
+        return new StageResult(name, mode, status, error, null);
     }
 
     private Path stageDir(StageSpec s) {

@@ -30,6 +30,7 @@ public final class StageContext {
     private final List<StageOutput> inputs;
     private final RunControl control;
     private final ChatModels models;
+    private volatile String summary;
 
     StageContext(PipelineSpec pipeline, StageSpec stage, Path baseDir, Path stageDir, RunLedger ledger,
                  StageOutput output, List<StageOutput> inputs, RunControl control, ChatModels models) {
@@ -211,6 +212,15 @@ public final class StageContext {
 
     public void event(String type, Map<String, Object> payload) {
         ledger.event(stage.name(), type, payload);
+    }
+
+    /** One line on what the stage achieved (a held-out accuracy, a final loss), shown when it finishes. */
+    public void summary(String line) {
+        this.summary = line;
+    }
+
+    String summary() {
+        return summary;
     }
 
     /** Throws when the run was cancelled; long loops call it between items. */

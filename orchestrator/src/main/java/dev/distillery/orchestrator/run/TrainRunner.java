@@ -41,10 +41,9 @@ final class TrainRunner implements StageRunner {
 
     @Override
     public void run(StageContext ctx) throws IOException {
-        TrainJob job = job(ctx);
-        if (!ctx.inputFiles().isEmpty()) {
-            job = job.withDataset(new TrainJob.Data(ctx.inputFiles().getFirst().toString(), "distillery", null));
-        }
+        TrainJob.Data input = ctx.inputFiles().isEmpty() ? null
+                : new TrainJob.Data(ctx.inputFiles().getFirst().toString(), "distillery", null);
+        TrainJob job = job(ctx, input);
         Path output = ctx.stageDir().resolve("train");
         job = job.withOutput(output.toString());
         boolean resume = Checkpoint.latest(output).isPresent();
@@ -82,13 +81,16 @@ final class TrainRunner implements StageRunner {
         report.put("resumed_from", r.resumedFrom());
         Files.writeString(ctx.stageDir().resolve(REPORT), Json.pretty(report));
         ctx.commitAll(r.examples(), 0);
+        ctx.summary(String.format(java.util.Locale.ROOT, "%d steps, final loss %.4f%s", r.steps(), r.finalLoss(),
+                Double.isNaN(r.evalAccuracy()) ? "" : String.format(java.util.Locale.ROOT, ", held-out accuracy %.1f%%",
+                        100 * r.evalAccuracy())));
         ctx.event("trained", report);
     }
 
     /** The job file, or the inline job written to the stage directory so errors name a file and line. */
-    private static TrainJob job(StageContext ctx) {
+    private static TrainJob job(StageContext ctx, TrainJob.Data input) {
         Object file = ctx.stage().setting("job");
-        if (file != null) return TrainJob.read(ctx.resolve(file.toString()));
+        if (file != null) return TrainJob.read(ctx.resolve(file.toString()), input);
         Path inline = ctx.stageDir().resolve("job.yaml");
         try {
             Files.createDirectories(ctx.stageDir());
@@ -96,6 +98,6 @@ final class TrainRunner implements StageRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(inline + ": cannot write: " + e.getMessage(), e);
         }
-        return TrainJob.read(inline);
+        return TrainJob.read(inline, input);
     }
 }

@@ -71,6 +71,14 @@ final class Progress implements PipelineRunner.Listener {
         for (var s : spec.stages()) {
             Long since = started.get(s.name());
             if (since == null) continue;
+            if (s.kind().equals("train")) {
+                var loss = store.metrics(runId, s.name(), "train/loss");
+                if (!loss.isEmpty()) {
+                    var last = loss.getLast();
+                    print(String.format(Locale.ROOT, "[%s] step %d, loss %.4f", s.name(), last.step(), last.value()));
+                }
+                continue;
+            }
             store.stage(runId, s.name()).ifPresent(r -> {
                 var c = r.counters();
                 double secs = Math.max(1e-3, (System.nanoTime() - since) / 1e9);
@@ -98,7 +106,7 @@ final class Progress implements PipelineRunner.Listener {
         StageRecord rec = store.stage(runId, r.stage()).orElse(null);
         String counts = rec == null ? "" : String.format(Locale.ROOT, " (in %,d, out %,d, rejected %,d)",
                 rec.counters().recordsIn(), rec.counters().recordsOut(), rec.counters().rejected());
-        print("[" + r.stage() + "] " + how + counts);
+        print("[" + r.stage() + "] " + how + counts + (r.summary() == null ? "" : ": " + r.summary()));
         lastOut.put(r.stage(), rec == null ? 0 : rec.counters().recordsOut());
     }
 

@@ -109,6 +109,14 @@ public record TrainJob(String method, String objective, BaseModel baseModel, Dat
 
     /** Reads and checks a job file; errors name the file, line and field. */
     public static TrainJob read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * Reads a job file whose training data is given by the caller (a pipeline's train stage feeds it its input
+     * stage's records), then checks it; {@code dataset} replaces the file's own, which may be absent.
+     */
+    public static TrainJob read(Path file, Data dataset) {
         TrainJob job;
         try {
             job = YAML.readValue(file.toFile(), TrainJob.class);
@@ -126,6 +134,7 @@ public record TrainJob(String method, String objective, BaseModel baseModel, Dat
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }
         if (job == null) throw new IllegalArgumentException(file + ": empty job file");
+        if (dataset != null) job = job.withDataset(dataset);
         job.validate(file);
         return job;
     }
