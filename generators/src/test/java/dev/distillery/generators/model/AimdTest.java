@@ -135,7 +135,10 @@ class AimdTest {
                 }
                 for (Future<String> f : all) f.get();
             }
-            assertTrue(server.maxInFlight() <= 3, "one limit of 3 for both stacks, saw " + server.maxInFlight());
+            // The server counts a request until its handler returns, which can overlap by a moment the next request
+            // the client admitted after reading the answer: one shared limit of 3 shows as at most 4 there, two
+            // separate limits of 3 would reach 6.
+            assertTrue(server.maxInFlight() <= 4, "one limit of 3 for both stacks, saw " + server.maxInFlight());
             assertEquals(60, server.served());
         }
     }
