@@ -123,6 +123,7 @@ public final class ChatModels implements AutoCloseable {
         }
         if ("step-by-step".equals(m.parameters().get("style"))) b.style(SimulatedTeacher.Style.STEP_BY_STEP);
         if (m.parameters().get("seed") instanceof Number s) b.seed(s.longValue());
+        if (m.parameters().get("latency_ms") instanceof Number l) b.latency(java.time.Duration.ofMillis(l.longValue()));
         return b.build();
     }
 

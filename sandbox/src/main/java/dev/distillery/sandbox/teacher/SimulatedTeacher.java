@@ -60,6 +60,7 @@ public final class SimulatedTeacher implements ChatModel {
     private final Map<String, Double> errorRates;
     private final Style style;
     private final long seed;
+    private final java.time.Duration latency;
     private final AtomicLong calls = new AtomicLong();
     private final Map<String, AtomicLong> answered = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicLong> wrong = new java.util.concurrent.ConcurrentHashMap<>();
@@ -70,6 +71,7 @@ public final class SimulatedTeacher implements ChatModel {
         this.errorRates = Map.copyOf(b.errorRates);
         this.style = b.style;
         this.seed = b.seed;
+        this.latency = b.latency;
     }
 
     public static Builder builder(TaskWorld world) {
@@ -82,6 +84,7 @@ public final class SimulatedTeacher implements ChatModel {
         private final Map<String, Double> errorRates = new HashMap<>();
         private Style style = Style.DIRECT;
         private long seed = 1;
+        private java.time.Duration latency = java.time.Duration.ZERO;
 
         private Builder(TaskWorld world) {
             this.world = Objects.requireNonNull(world, "world");
@@ -109,6 +112,13 @@ public final class SimulatedTeacher implements ChatModel {
             return this;
         }
 
+        /** How long each answer takes, like a remote model's round trip (default none). */
+        public Builder latency(java.time.Duration d) {
+            if (d.isNegative()) throw new IllegalArgumentException("latency cannot be negative");
+            this.latency = d;
+            return this;
+        }
+
         public SimulatedTeacher build() {
             return new SimulatedTeacher(this);
         }
@@ -132,6 +142,14 @@ public final class SimulatedTeacher implements ChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
+        if (!latency.isZero()) {
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while simulating latency", e);
+            }
+        }
         String system = "";
         String user = "";
         for (ChatMessage m : request.messages()) {
