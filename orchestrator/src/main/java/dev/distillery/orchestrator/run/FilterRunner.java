@@ -3,6 +3,7 @@ package dev.distillery.orchestrator.run;
 import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.datasets.model.Score;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,15 +31,29 @@ final class FilterRunner implements StageRunner {
         Object max = ctx.stage().setting("max");
         Object req = ctx.stage().setting("require");
         List<String> require = req == null ? List.of() : req instanceof String s ? List.of(s) : (List<String>) req;
+        int batch = ctx.stage().batch() == null ? 256 : ctx.stage().batch();
+        List<String> keys = new ArrayList<>(batch);
+        List<DataRecord> kept = new ArrayList<>(batch);
+        long rejected = 0;
         try (StageContext.InputIterator it = ctx.inputs()) {
             while (it.hasNext()) {
                 DataRecord r = it.next();
                 String key = it.key();
                 if (ctx.isDone(key)) continue;
-                if (keep(r, score, min, max, require)) ctx.emit(key, List.of(r));
-                else ctx.reject(key);
+                keys.add(key);
+                if (keep(r, score, min, max, require)) kept.add(r);
+                else rejected++;
+                // Commit a full batch, or whatever is pending when the input has nothing more committed yet, so
+                // that a slow upstream never holds back records this stage already decided on.
+                if (keys.size() == batch || !it.hasBuffered()) {
+                    ctx.emitBatch(keys, kept, rejected);
+                    keys = new ArrayList<>(batch);
+                    kept = new ArrayList<>(batch);
+                    rejected = 0;
+                }
             }
         }
+        ctx.emitBatch(keys, kept, rejected);
     }
 
     static boolean keep(DataRecord r, String score, Object min, Object max, List<String> require) {

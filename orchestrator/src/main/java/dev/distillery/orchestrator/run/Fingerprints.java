@@ -20,6 +20,11 @@ final class Fingerprints {
     }
 
     static String of(PipelineSpec spec, StageSpec stage, List<String> inputFingerprints) {
+        return of(spec, stage, inputFingerprints, null);
+    }
+
+    /** {@code external}: what the stage reads from outside the pipeline, e.g. a source file's stamp. */
+    static String of(PipelineSpec spec, StageSpec stage, List<String> inputFingerprints, Object external) {
         Map<String, Object> models = new TreeMap<>();
         stage.models().forEach((role, name) -> {
             ModelSpec m = spec.models().get(name);
@@ -29,6 +34,7 @@ final class Fingerprints {
         canon.put("stage", stage);
         canon.put("models", models);
         canon.put("seed", spec.seedOf(stage));
+        if (external != null) canon.put("external", external);
         return dev.distillery.orchestrator.store.Fingerprints.stage(canon, inputFingerprints);
     }
 }

@@ -74,7 +74,8 @@ final class JudgeStageRunner implements StageRunner {
                     keys.add(key);
                     futures.add(pool.submit(() -> pairwise ? Judges.apply(pair, r) : Judges.apply(single, r)));
                 }
-                if (keys.size() == batchSize || (!more && !keys.isEmpty())) {
+                // A full batch, the end, or an upstream that has nothing more committed yet: commit what is held.
+                if (keys.size() == batchSize || (!keys.isEmpty() && (!more || !it.hasBuffered()))) {
                     commit(ctx, keys, futures, failures);
                     keys = new ArrayList<>();
                     futures = new ArrayList<>();

@@ -144,7 +144,8 @@ public final class PipelineRunner {
                 throw new IllegalArgumentException("stage '" + s.name() + "': no runner for kind '" + s.kind()
                         + "' (runners: " + String.join(", ", runners.keySet()) + ")");
             }
-            String fp = Fingerprints.of(spec, s, s.inputs().stream().map(fingerprints::get).toList());
+            String fp = Fingerprints.of(spec, s, s.inputs().stream().map(fingerprints::get).toList(),
+                    runner.externalInputs(s, baseDir));
             fingerprints.put(s.name(), fp);
             Path dir = stageDir(s);
             var state = ledger.stage(s.name());

@@ -4,6 +4,7 @@ import dev.distillery.datasets.Datasets;
 import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.model.DataRecord;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code source}: reads a file or dataset directory; item keys are record positions in the file. */
@@ -20,18 +21,37 @@ final class SourceRunner implements StageRunner {
     }
 
     @Override
+    public Object externalInputs(dev.distillery.orchestrator.spec.StageSpec stage, java.nio.file.Path baseDir) {
+        return FileStamp.of(baseDir.resolve(stage.stringSetting("path", "")).normalize());
+    }
+
+    @Override
     public void run(StageContext ctx) {
         var path = ctx.resolve(ctx.stage().stringSetting("path", null));
         String format = ctx.stage().stringSetting("format", null);
         long limit = (long) ctx.stage().numberSetting("limit", Long.MAX_VALUE);
+        int batch = ctx.stage().batch() == null ? 256 : ctx.stage().batch();
+        // Items commit in batches: one transaction per batch instead of per record (the batch is atomic, so a
+        // resume still redoes exactly the records whose commit did not land).
         long n = 0;
+        long doneBefore = ctx.counters().getOrDefault(RunLedger.Counter.IN, 0L);
+        List<String> keys = new ArrayList<>(batch);
+        List<DataRecord> out = new ArrayList<>(batch);
         try (RecordIterator it = Datasets.input(path, format).open()) {
             while (it.hasNext() && n < limit) {
                 DataRecord r = it.next();
                 String key = "src:" + n++;
-                if (ctx.isDone(key)) continue;
-                ctx.emit(key, List.of(r));
+                // Keys are positions, committed in order: everything below the done count is done.
+                if (n <= doneBefore || ctx.isDone(key)) continue;
+                keys.add(key);
+                out.add(r);
+                if (keys.size() == batch) {
+                    ctx.emitBatch(keys, out);
+                    keys = new ArrayList<>(batch);
+                    out = new ArrayList<>(batch);
+                }
             }
         }
+        if (!keys.isEmpty()) ctx.emitBatch(keys, out);
     }
 }

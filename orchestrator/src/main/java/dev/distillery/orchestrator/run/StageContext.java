@@ -107,6 +107,12 @@ public final class StageContext {
          * input's output, stable across attempts (outputs only grow) and unique even when records repeat.
          */
         String key();
+
+        /**
+         * Whether the next {@link #hasNext()} answers without waiting for an upstream stage; a batching runner
+         * commits what it holds before it would wait.
+         */
+        boolean hasBuffered();
     }
 
     /** The inputs as a re-openable source (barrier stages: every input has finished). */
@@ -144,10 +150,16 @@ public final class StageContext {
 
     /** Several items finished together (a batch), with all their outputs: committed as one. */
     public void emitBatch(List<String> itemKeys, List<DataRecord> outputs) {
+        emitBatch(itemKeys, outputs, 0);
+    }
+
+    /** A batch of items of which {@code rejected} produced nothing on purpose (a filter's batch). */
+    public void emitBatch(List<String> itemKeys, List<DataRecord> outputs, long rejected) {
+        if (itemKeys.isEmpty()) return;
         control.checkCancelled();
         synchronized (output) {
             long after = output.append(outputs);
-            ledger.commit(stage.name(), itemKeys, after, 0);
+            ledger.commit(stage.name(), itemKeys, after, rejected);
             output.publish();
         }
     }
@@ -257,6 +269,11 @@ public final class StageContext {
         @Override
         public String key() {
             return index + ":" + position;
+        }
+
+        @Override
+        public boolean hasBuffered() {
+            return current == null || current.ready();
         }
 
         @Override

@@ -68,6 +68,13 @@ final class StageInput implements Iterator<DataRecord>, AutoCloseable {
         }
     }
 
+    /** Whether {@link #hasNext()} would answer without waiting for the upstream stage. */
+    boolean ready() {
+        if (next != null || ended) return true;
+        for (int i = buf.position(); i < buf.limit(); i++) if (buf.get(i) == '\n') return true;
+        return source.readyBeyond(base + buf.limit());
+    }
+
     /** Keeps the unread tail, then reads more, never past the committed end. */
     private void fill(long committedEnd) throws IOException {
         int consumed = buf.position();

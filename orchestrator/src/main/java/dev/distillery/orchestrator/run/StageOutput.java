@@ -119,6 +119,11 @@ final class StageOutput implements AutoCloseable {
         return records;
     }
 
+    /** Whether reading past {@code offset} would not wait: more is committed there, or nothing more will come. */
+    synchronized boolean readyBeyond(long offset) {
+        return committedBytes > offset || finished || failed;
+    }
+
     synchronized long committedRecords() {
         return committedRecords;
     }

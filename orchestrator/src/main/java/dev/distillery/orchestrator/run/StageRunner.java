@@ -26,4 +26,12 @@ public interface StageRunner {
     }
 
     void run(StageContext ctx) throws Exception;
+
+    /**
+     * What the stage reads from outside the pipeline (a source file's size and modification time), so that a
+     * changed file changes the stage's fingerprint and a resume recomputes it; null when nothing.
+     */
+    default Object externalInputs(dev.distillery.orchestrator.spec.StageSpec stage, java.nio.file.Path baseDir) {
+        return null;
+    }
 }

@@ -138,6 +138,13 @@ class PipelineRunnerTest {
             assertEquals(PipelineRunner.Mode.FRESH, modes.get("export"));
             assertEquals(tasks.size() - right, read(runDir.resolve("stages/kept/records.jsonl")).size(),
                     "now the wrong answers are kept");
+
+            // A changed source file changes the source stage's fingerprint: everything is recomputed.
+            Files.writeString(tmp.resolve("tasks.jsonl"), "{\"text\": \"What is 1 + 1?\"}\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            PipelineRunner.RunResult fourth = PipelineRunner.builder(changed, runDir, ledger).baseDir(tmp).build().run();
+            assertTrue(fourth.stages().stream().allMatch(s -> s.mode() == PipelineRunner.Mode.FRESH), fourth.toString());
+            assertEquals(tasks.size() + 1, read(runDir.resolve("stages/answers/records.jsonl")).size());
         }
     }
 
