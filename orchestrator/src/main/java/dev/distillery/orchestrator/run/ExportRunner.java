@@ -34,7 +34,7 @@ final class ExportRunner implements StageRunner {
         try (Datasets.Output out = Datasets.output(path, format, Datasets.WriteOptions.defaults()
                 .withMode(dev.distillery.datasets.store.DatasetWriter.WriteMode.OVERWRITE)
                 .withCreatedBy("distillery pipeline " + ctx.pipeline().name() + ", stage " + ctx.stage().name()));
-             RecordIterator it = ctx.inputs()) {
+             RecordIterator it = ctx.allInputs()) {
             List<DataRecord> batch = new ArrayList<>();
             while (it.hasNext()) {
                 DataRecord r = it.next();

@@ -39,7 +39,6 @@ final class FilterRunner implements StageRunner {
             while (it.hasNext()) {
                 DataRecord r = it.next();
                 String key = it.key();
-                if (ctx.isDone(key)) continue;
                 keys.add(key);
                 if (keep(r, score, min, max, require)) kept.add(r);
                 else rejected++;

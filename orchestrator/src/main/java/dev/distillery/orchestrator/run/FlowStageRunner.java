@@ -122,7 +122,6 @@ final class FlowStageRunner implements StageRunner {
                         while (next == null && in.hasNext()) {
                             DataRecord r = in.next();
                             String key = in.key();
-                            if (ctx.isDone(key)) continue;
                             synchronized (keys) {
                                 keys.put(r, key);
                             }

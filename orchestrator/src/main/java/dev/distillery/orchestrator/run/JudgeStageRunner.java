@@ -70,8 +70,7 @@ final class JudgeStageRunner implements StageRunner {
                 if (more) {
                     DataRecord r = it.next();
                     String key = it.key();
-                    if (ctx.isDone(key)) continue;
-                    keys.add(key);
+                        keys.add(key);
                     futures.add(pool.submit(() -> pairwise ? Judges.apply(pair, r) : Judges.apply(single, r)));
                 }
                 // A full batch, the end, or an upstream that has nothing more committed yet: commit what is held.

@@ -42,7 +42,7 @@ final class SourceRunner implements StageRunner {
                 DataRecord r = it.next();
                 String key = "src:" + n++;
                 // Keys are positions, committed in order: everything below the done count is done.
-                if (n <= doneBefore || ctx.isDone(key)) continue;
+                if (n <= doneBefore) continue;
                 keys.add(key);
                 out.add(r);
                 if (keys.size() == batch) {

@@ -93,11 +93,20 @@ public final class StageContext {
     }
 
     /**
-     * Every input record, input after input, as upstream stages commit them; blocks at the committed end until more
-     * comes or the upstream finishes. Close it (try-with-resources) when stopping early.
+     * The input records this stage has not finished yet, input after input, as upstream stages commit them; blocks at
+     * the committed end until more comes or the upstream finishes. Close it (try-with-resources) when stopping early.
+     *
+     * <p>The built-in runners commit items in input order, so what an earlier attempt finished is a prefix of the
+     * input stream, as long as its IN count: it is skipped here without a lookup per record. A runner that commits
+     * out of order uses {@link #allInputs()} and {@link #isDone}.
      */
     public InputIterator inputs() {
-        return new Concatenated();
+        return new Concatenated(ledger.counters(stage.name()).getOrDefault(RunLedger.Counter.IN, 0L));
+    }
+
+    /** Every input record, finished or not (barrier stages read their inputs whole). */
+    public InputIterator allInputs() {
+        return new Concatenated(0);
     }
 
     /** Input records with the work-item key of the one last returned. */
@@ -120,7 +129,7 @@ public final class StageContext {
         return new RecordSource() {
             @Override
             public RecordIterator open() {
-                return inputs();
+                return allInputs();
             }
 
             @Override
@@ -246,11 +255,21 @@ public final class StageContext {
         private int index = -1;
         private long position = -1;
         private StageInput current;
+        private long toSkip;
+
+        Concatenated(long skip) {
+            this.toSkip = skip;
+        }
 
         @Override
         public boolean hasNext() {
             while (true) {
-                if (current != null && current.hasNext()) return true;
+                while (toSkip > 0 && current != null && current.hasNext()) {
+                    current.next();
+                    position++;
+                    toSkip--;
+                }
+                if (toSkip == 0 && current != null && current.hasNext()) return true;
                 if (index + 1 >= inputs.size()) return false;
                 index++;
                 position = -1;
