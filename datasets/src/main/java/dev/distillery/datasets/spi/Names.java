@@ -16,7 +16,7 @@ public final class Names {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(name.toLowerCase(), k);
+            int d = distance(name.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
