@@ -37,6 +37,7 @@ final class RunCommands {
                     "A run killed at any moment continues with `distillery resume RUN`: finished stages are reused, "
                             + "finished items are skipped, and no model call is paid for twice (call cache)."},
             footer = {"", "Examples:", "  distillery run examples/sandbox-mini.yaml",
+                    "  distillery run examples/sandbox-mini.yaml --dry-run 3",
                     "  distillery run pipeline.yaml --workspace /data/runs"})
     static class Run implements Callable<Integer> {
         @Spec
@@ -48,9 +49,17 @@ final class RunCommands {
         @picocli.CommandLine.Mixin
         Workspace workspace = new Workspace();
 
+        @Option(names = "--dry-run", paramLabel = "N",
+                description = "Preview: at most N records per source and N model calls per flow stage, in a throw-away "
+                        + "workspace; prints the first records of each stage (training, eval and export are skipped).")
+        Integer dryRun;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (dryRun != null) {
+                return PipelineRuns.dryRun(file, dryRun, out) == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
+            }
             try (RunStore store = RunStore.open(workspace.dir)) {
                 PipelineRuns.Outcome o = PipelineRuns.start(store, file, out);
                 return o.status() == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;

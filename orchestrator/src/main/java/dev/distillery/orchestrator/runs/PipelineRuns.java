@@ -117,6 +117,76 @@ public final class PipelineRuns {
         return new Outcome(run.id(), result.status(), result.stages());
     }
 
+    /** Stage kinds a dry run keeps; training, evaluation and exports (which write the user's files) are left out. */
+    private static final java.util.Set<String> PREVIEWED = java.util.Set.of("source", "flow", "judge", "filter", "dedup",
+            "decontaminate", "select-pairs");
+
+    /**
+     * A preview: the pipeline on at most {@code n} records per source with at most {@code n} model calls per flow
+     * stage, in a throw-away workspace, printing the first records each stage produced. Training, evaluation and
+     * export stages, and whatever depends on them, are skipped.
+     */
+    public static RunLedger.StageStatus dryRun(Path specFile, int n, PrintWriter out) {
+        if (n < 1) throw new IllegalArgumentException("--dry-run needs a positive record count, got " + n);
+        PipelineSpec spec = PipelineSpecs.read(specFile, SpecCatalog.installed().withEnvironment(System.getenv()));
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        List<dev.distillery.orchestrator.spec.StageSpec> stages = new java.util.ArrayList<>();
+        for (var st : spec.stages()) {
+            if (!PREVIEWED.contains(st.kind()) || !kept.containsAll(st.inputs())) continue;
+            Map<String, Object> settings = new LinkedHashMap<>(st.settings());
+            var budget = st.budget();
+            if (st.kind().equals("source")) {
+                long limit = settings.get("limit") instanceof Number l ? Math.min(l.longValue(), n) : n;
+                settings.put("limit", limit);
+            }
+            if (st.kind().equals("flow")) {
+                long calls = budget != null && budget.calls() != null ? Math.min(budget.calls(), n) : n;
+                budget = new dev.distillery.orchestrator.spec.StageSpec.Budget(calls,
+                        budget == null ? null : budget.tokens(), budget == null ? null : budget.costUsd());
+            }
+            stages.add(new dev.distillery.orchestrator.spec.StageSpec(st.name(), st.kind(), st.inputs(), st.models(),
+                    st.concurrency(), st.batch(), budget, st.target(), st.seed(), st.output(), settings));
+            kept.add(st.name());
+        }
+        PipelineSpec preview = new PipelineSpec(spec.name() + "-dry-run", spec.seed(), spec.models(), stages);
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("distillery-dry-run");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary workspace: " + e.getMessage(), e);
+        }
+        out.printf("dry run of %s: at most %d record(s) per source and %d call(s) per flow stage; skipped: %s%n",
+                specFile, n, n, spec.stages().stream().map(dev.distillery.orchestrator.spec.StageSpec::name)
+                        .filter(x -> !kept.contains(x)).toList());
+        try (RunStore store = RunStore.open(tmp)) {
+            RunRecord run = store.createRun(preview.name(), PipelineSpecs.toYaml(preview), Fingerprints.spec(preview));
+            Path base = specFile.toAbsolutePath().getParent();
+            PipelineRunner.RunResult r;
+            try (ChatModels models = new ChatModels(preview.models(), base, specFile.toString())) {
+                r = PipelineRunner.builder(preview, run.runDir(), new StoreLedger(store, run.id())).baseDir(base)
+                        .models(models).build().run();
+            }
+            for (PipelineRunner.StageResult sr : r.stages()) {
+                out.printf("%n[%s] %s%s%n", sr.stage(), sr.status().name().toLowerCase(Locale.ROOT),
+                        sr.error() == null ? "" : ": " + sr.error());
+                Path records = run.runDir().resolve("stages").resolve(sr.stage()).resolve("records.jsonl");
+                if (!Files.exists(records)) continue;
+                try (var lines = Files.lines(records)) {
+                    lines.limit(2).forEach(l -> out.println("  " + (l.length() > 400 ? l.substring(0, 400) + " ..." : l)));
+                }
+            }
+            return r.status();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try (var walk = Files.walk(tmp)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temporary directory; the OS cleans it eventually
+            }
+        }
+    }
+
     /** The stages of a run as a table: status and counters. */
     public static void printStages(RunStore store, String runId, PipelineSpec spec, PrintWriter out) {
         out.printf("%-20s %-10s %9s %9s %9s %6s %10s %10s%n", "stage", "status", "in", "out", "rejected", "dead",

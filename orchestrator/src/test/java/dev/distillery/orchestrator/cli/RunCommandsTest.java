@@ -56,6 +56,15 @@ class RunCommandsTest {
                     format: trl-messages
                 """);
         String ws = tmp.resolve("runs").toString();
+
+        // A dry run previews two records per stage in a throw-away workspace and writes nothing of the user's.
+        LaunchResult dry = launcher.launch("run", spec.toString(), "--dry-run", "2");
+        assertEquals(0, dry.exitCode(), dry.getOutput() + dry.getErrorOutput());
+        assertTrue(dry.getOutput().contains("skipped: [export]"), dry.getOutput());
+        assertTrue(dry.getOutput().matches("(?s).*\\[checked\\] succeeded\n  \\{\"id\".*"), dry.getOutput());
+        assertTrue(dry.getOutput().matches("(?s).*\\[answers\\] succeeded\n  \\{.*\"flow\":\"responses\".*"), dry.getOutput());
+        assertTrue(!Files.exists(tmp.resolve("out.jsonl")) && !Files.exists(tmp.resolve("runs")));
+
         LaunchResult r = launcher.launch("run", spec.toString(), "--workspace", ws);
         assertEquals(0, r.exitCode(), r.getOutput() + r.getErrorOutput());
         String out = r.getOutput();
