@@ -47,8 +47,19 @@ public final class PipelineRuns {
     public record Outcome(String runId, RunLedger.StageStatus status, List<PipelineRunner.StageResult> stages) {
     }
 
+    /** A created run, ready to execute. */
+    public record Prepared(RunRecord run, PipelineSpec spec, Path baseDir) {
+    }
+
     /** Validates {@code specFile} (every problem at once), creates a run and executes it. */
     public static Outcome start(RunStore store, Path specFile, PrintWriter out) {
+        Prepared p = prepare(store, specFile);
+        out.printf("run %s (%s) in %s%n", p.run().id(), p.spec().name(), p.run().runDir());
+        return execute(store, p, out);
+    }
+
+    /** Validates {@code specFile} and creates its run (directory, spec copy, origin), without executing it. */
+    public static Prepared prepare(RunStore store, Path specFile) {
         PipelineSpec spec = PipelineSpecs.read(specFile, SpecCatalog.installed().withEnvironment(System.getenv()));
         RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), Fingerprints.spec(spec));
         Path base = specFile.toAbsolutePath().getParent();
@@ -60,8 +71,12 @@ public final class PipelineRuns {
         } catch (IOException e) {
             throw new UncheckedIOException(run.runDir() + ": cannot write " + ORIGIN + ": " + e.getMessage(), e);
         }
-        out.printf("run %s (%s) in %s%n", run.id(), spec.name(), run.runDir());
-        return execute(store, run, spec, base, out);
+        return new Prepared(run, spec, base);
+    }
+
+    /** Executes a prepared run to its end (or until cancelled). */
+    public static Outcome execute(RunStore store, Prepared p, PrintWriter out) {
+        return execute(store, p.run(), p.spec(), p.baseDir(), out);
     }
 
     /** Continues run {@code runId} from its stored spec: done work is reused, unfinished stages continue. */

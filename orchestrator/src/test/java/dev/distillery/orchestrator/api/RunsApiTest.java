@@ -1,0 +1,134 @@
+package dev.distillery.orchestrator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.distillery.datasets.json.Json;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The REST API and event stream of `distillery serve`, over real HTTP, on a run of the offline sandbox pipeline. */
+@QuarkusTest
+@TestProfile(RunsApiTest.Workspace.class)
+class RunsApiTest {
+
+    static final Path DIR;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("distillery-api-test");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A private workspace for the served run store. */
+    public static class Workspace implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("distillery.workspace", DIR.resolve("runs").toString());
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path.substring(1))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path.substring(1)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRunStartedThroughTheApiCanBeFollowedPagedAndStreamed() throws Exception {
+        Files.writeString(DIR.resolve("tasks.jsonl"), """
+                {"text": "What is 12 + 30?"}
+                {"text": "Reverse the order of the words: red cat sun"}
+                {"text": "Write in upper case: big dog"}
+                {"text": "Which is larger, 17 or 71?"}
+                {"text": "Sort these words alphabetically: sun cat map"}
+                """);
+        Path spec = DIR.resolve("api.yaml");
+        Files.writeString(spec, """
+                name: api
+                models:
+                  teacher: {provider: sandbox, parameters: {error_rate: 0}}
+                stages:
+                  - {name: seeds, kind: source, path: tasks.jsonl}
+                  - name: answers
+                    kind: flow
+                    inputs: [seeds]
+                    flow: responses
+                    settings: {strategies: [direct-answer]}
+                    models: {teacher: teacher}
+                  - {name: checked, kind: judge, inputs: [answers], judge: sandbox-verifier}
+                """);
+        HttpResponse<String> started = post("/api/runs", Json.string(Map.of("spec", spec.toString())));
+        assertEquals(200, started.statusCode(), started.body());
+        String id = Json.MAPPER.readTree(started.body()).get("id").asText();
+
+        JsonNode run = null;
+        for (int i = 0; i < 300; i++) {
+            run = Json.MAPPER.readTree(get("/api/runs/" + id).body());
+            if (run.get("status").asText().equals("SUCCEEDED") || run.get("status").asText().equals("FAILED")) break;
+            Thread.sleep(100);
+        }
+        assertEquals("SUCCEEDED", run.get("status").asText(), run.toString());
+
+        JsonNode stages = Json.MAPPER.readTree(get("/api/runs/" + id + "/stages").body());
+        assertEquals(3, stages.size(), stages.toString());
+        for (JsonNode s : stages) assertEquals(5, s.at("/counters/recordsOut").asInt(), s.toString());
+
+        JsonNode page = Json.MAPPER.readTree(get("/api/runs/" + id + "/samples?stage=checked&offset=1&limit=2").body());
+        assertEquals(2, page.size(), page.toString());
+        assertEquals(1, page.get(0).get("line").asInt());
+        assertEquals(1.0, page.get(0).at("/record/scores/sandbox-verifier/value").asDouble(), page.toString());
+        assertEquals(400, get("/api/runs/" + id + "/samples?stage=..%2F..%2Fetc").statusCode(), "no way out of the run directory");
+        assertEquals(404, get("/api/runs/nope").statusCode());
+
+        JsonNode events = Json.MAPPER.readTree(get("/api/runs/" + id + "/events").body());
+        assertTrue(events.size() >= 6, "stage started and finished events: " + events);
+        long second = events.get(1).get("seq").asLong();
+
+        // The stream replays what came after Last-Event-ID, then ends because the run is over.
+        HttpResponse<java.io.InputStream> sse = http.send(HttpRequest.newBuilder(URI.create(base + "api/runs/" + id
+                + "/events/stream")).header("Accept", "text/event-stream").header("Last-Event-ID", Long.toString(second))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, sse.statusCode());
+        List<Long> ids = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(sse.body()))) {
+            String line;
+            while ((line = in.readLine()) != null) if (line.startsWith("id:")) ids.add(Long.parseLong(line.substring(3).trim()));
+        }
+        assertEquals(events.size() - 2, ids.size(), ids.toString());
+        assertTrue(ids.getFirst() > second);
+
+        HttpResponse<String> bad = post("/api/runs", Json.string(Map.of("spec", DIR.resolve("missing.yaml").toString())));
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("no such file"), bad.body());
+    }
+}
