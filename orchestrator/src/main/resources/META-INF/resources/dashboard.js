@@ -63,6 +63,8 @@ async function runView(id, stage) {
   }
   if (charts.length) document.getElementById('charts').innerHTML = charts.join('');
   if (stage) samples(id, stage, 0);
+  // `?snapshot` renders the page once without following the run (for scripts and headless browsers).
+  if (new URLSearchParams(location.search).has('snapshot')) return;
   // Live: every event refreshes the stage table; the stream replays the history first, then follows the run.
   const log = document.getElementById('events');
   stream = new EventSource(`api/runs/${id}/events/stream`);
