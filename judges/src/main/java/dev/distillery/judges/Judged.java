@@ -21,4 +21,22 @@ public record Judged<V>(DataRecord record, V verdict) {
             default -> false;
         };
     }
+
+    /** Why no verdict could be given, for a failure; null when the judge scored. */
+    public String failureReason() {
+        return switch (verdict) {
+            case dev.distillery.judges.spi.Verdict.Failed f -> f.reason();
+            case dev.distillery.judges.spi.PairwiseVerdict.Failed f -> f.reason();
+            default -> null;
+        };
+    }
+
+    /** What the model said, for a failure (may be null); null when the judge scored. */
+    public String failureRawOutput() {
+        return switch (verdict) {
+            case dev.distillery.judges.spi.Verdict.Failed f -> f.rawOutput();
+            case dev.distillery.judges.spi.PairwiseVerdict.Failed f -> f.rawOutput();
+            default -> null;
+        };
+    }
 }

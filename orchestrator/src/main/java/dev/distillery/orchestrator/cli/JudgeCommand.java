@@ -20,8 +20,6 @@ import dev.distillery.judges.report.ReportOptions;
 import dev.distillery.judges.spi.JudgeConfig;
 import dev.distillery.judges.spi.JudgeProvider;
 import dev.distillery.judges.spi.PairwiseJudge;
-import dev.distillery.judges.spi.PairwiseVerdict;
-import dev.distillery.judges.spi.Verdict;
 import dev.distillery.judges.spi.Judge;
 import dev.distillery.orchestrator.models.ChatModels;
 import dev.distillery.orchestrator.spec.ModelSpec;
@@ -149,17 +147,8 @@ public class JudgeCommand {
                         failed++;
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("id", j.record().id());
-                        switch (j.verdict()) {
-                            case Verdict.Failed v -> {
-                                row.put("reason", v.reason());
-                                row.put("raw", v.rawOutput());
-                            }
-                            case PairwiseVerdict.Failed v -> {
-                                row.put("reason", v.reason());
-                                row.put("raw", v.rawOutput());
-                            }
-                            default -> row.put("reason", String.valueOf(j.verdict()));
-                        }
+                        row.put("reason", j.failureReason());
+                        row.put("raw", j.failureRawOutput());
                         fail.write(Json.string(row));
                         fail.newLine();
                     }

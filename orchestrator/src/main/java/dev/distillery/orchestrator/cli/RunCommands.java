@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.cli;
 
+import dev.distillery.orchestrator.run.RunLedger;
 import dev.distillery.orchestrator.runs.PipelineRuns;
 import dev.distillery.orchestrator.spec.PipelineSpecs;
 import dev.distillery.orchestrator.spec.SpecCatalog;
@@ -58,11 +59,10 @@ final class RunCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (dryRun != null) {
-                return PipelineRuns.dryRun(file, dryRun, out) == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
+                return PipelineRuns.dryRun(file, dryRun, out) == RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
             }
             try (RunStore store = RunStore.open(workspace.dir)) {
-                PipelineRuns.Outcome o = PipelineRuns.start(store, file, out);
-                return o.status() == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
+                return PipelineRuns.start(store, file, out).succeeded() ? 0 : 1;
             }
         }
     }
@@ -83,8 +83,7 @@ final class RunCommands {
         @Override
         public Integer call() {
             try (RunStore store = RunStore.open(workspace.dir)) {
-                PipelineRuns.Outcome o = PipelineRuns.resume(store, runId, spec.commandLine().getOut());
-                return o.status() == dev.distillery.orchestrator.run.RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
+                return PipelineRuns.resume(store, runId, spec.commandLine().getOut()).succeeded() ? 0 : 1;
             }
         }
     }
@@ -115,7 +114,7 @@ final class RunCommands {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"A run's stages with their status and counters.",
                     "The run store admits one process at a time: while a run is executing, its own progress lines "
-                            + "(and, later, the dashboard) show its state."},
+                            + "(or the dashboard of `distillery serve`, when it runs there) show its state."},
             footer = {"", "Examples:", "  distillery status 20261126-173205-sandbox-mini-481dfa"})
     static class Status implements Callable<Integer> {
         @Spec
@@ -131,8 +130,7 @@ final class RunCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (RunStore store = RunStore.open(workspace.dir)) {
-                RunRecord r = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run '" + runId
-                        + "' in " + workspace.dir + "; `distillery runs` lists them"));
+                RunRecord r = PipelineRuns.run(store, runId);
                 out.printf("run %s (%s): %s%s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
                         r.error() == null ? "" : " - " + r.error());
                 var pipeline = PipelineSpecs.read(store.runDirectory(runId).specFile(), SpecCatalog.installed());

@@ -8,8 +8,6 @@ import dev.distillery.judges.spi.Judge;
 import dev.distillery.judges.spi.JudgeConfig;
 import dev.distillery.judges.spi.JudgeProvider;
 import dev.distillery.judges.spi.PairwiseJudge;
-import dev.distillery.judges.spi.PairwiseVerdict;
-import dev.distillery.judges.spi.Verdict;
 import dev.langchain4j.model.chat.ChatModel;
 
 import java.io.BufferedWriter;
@@ -95,17 +93,8 @@ final class JudgeStageRunner implements StageRunner {
                 failed++;
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("id", j.record().id());
-                switch (j.verdict()) {
-                    case Verdict.Failed v -> {
-                        row.put("reason", v.reason());
-                        row.put("raw", v.rawOutput());
-                    }
-                    case PairwiseVerdict.Failed v -> {
-                        row.put("reason", v.reason());
-                        row.put("raw", v.rawOutput());
-                    }
-                    default -> row.put("reason", String.valueOf(j.verdict()));
-                }
+                row.put("reason", j.failureReason());
+                row.put("raw", j.failureRawOutput());
                 try {
                     failures.write(Json.string(row));
                     failures.newLine();

@@ -6,16 +6,13 @@ import dev.distillery.orchestrator.spec.StageSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Runs a validated pipeline in a run directory, resumable to the record: every stage runs on its own thread, streaming
@@ -271,9 +268,8 @@ public final class PipelineRunner {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        try {
+            dev.distillery.trainers.io.FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
         }

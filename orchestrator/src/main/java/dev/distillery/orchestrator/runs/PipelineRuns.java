@@ -45,6 +45,15 @@ public final class PipelineRuns {
     public static final String CANCEL = "cancel-requested";
 
     public record Outcome(String runId, RunLedger.StageStatus status, List<PipelineRunner.StageResult> stages) {
+        public boolean succeeded() {
+            return status == RunLedger.StageStatus.SUCCEEDED;
+        }
+    }
+
+    /** The run {@code runId} of the workspace; an unknown id says how to list the known ones. */
+    public static RunRecord run(RunStore store, String runId) {
+        return store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run '" + runId + "' in "
+                + store.workspace() + "; `distillery runs` lists them"));
     }
 
     /** A created run, ready to execute. */
@@ -81,8 +90,7 @@ public final class PipelineRuns {
 
     /** Continues run {@code runId} from its stored spec: done work is reused, unfinished stages continue. */
     public static Outcome resume(RunStore store, String runId, PrintWriter out) {
-        RunRecord run = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run '" + runId
-                + "' in " + store.workspace() + "; `distillery runs` lists them"));
+        RunRecord run = run(store, runId);
         Path base;
         try {
             base = Path.of(Json.MAPPER.readTree(run.runDir().resolve(ORIGIN).toFile()).get("base_dir").asText());
@@ -194,8 +202,8 @@ public final class PipelineRuns {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            try (var walk = Files.walk(tmp)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            try {
+                dev.distillery.trainers.io.FileTrees.delete(tmp);
             } catch (IOException ignored) {
                 // a temporary directory; the OS cleans it eventually
             }

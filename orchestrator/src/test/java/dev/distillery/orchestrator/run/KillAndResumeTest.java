@@ -194,7 +194,7 @@ class KillAndResumeTest {
             try (RunStore store = RunStore.open(Path.of(args[0]))) {
                 PipelineRuns.Outcome o = args[1].equals("start") ? PipelineRuns.start(store, Path.of(args[2]), out)
                         : PipelineRuns.resume(store, args[2], out);
-                System.exit(o.status() == RunLedger.StageStatus.SUCCEEDED ? 0 : 1);
+                System.exit(o.succeeded() ? 0 : 1);
             }
         }
     }
