@@ -9,13 +9,11 @@ import dev.distillery.judges.spi.JudgeInput;
 import dev.distillery.judges.spi.Verdict;
 import dev.langchain4j.model.chat.ChatModel;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -124,48 +122,17 @@ public final class MultiAspectJudge implements Judge {
     }
 
     /** Settings; defaults: all four aspects, temperature 0, 2 attempts. */
-    public static final class Builder {
-        private final ChatModel model;
-        private String name;
-        private Path promptDir;
+    public static final class Builder extends LlmJudgeBuilder<Builder> {
         private Set<Aspect> aspects = EnumSet.allOf(Aspect.class);
-        private double temperature = 0.0;
-        private Integer maxTokens = 1536;
-        private int attempts = 2;
 
         private Builder(ChatModel model) {
-            this.model = Objects.requireNonNull(model, "model");
-        }
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder promptDir(Path promptDir) {
-            this.promptDir = promptDir;
-            return this;
+            super(model, 1536);
         }
 
         /** Which aspects to rate (at least one), in {@link Aspect} order. */
         public Builder aspects(Set<Aspect> aspects) {
             if (aspects.isEmpty()) throw new IllegalArgumentException("a multi-aspect judge needs at least one aspect");
             this.aspects = EnumSet.copyOf(aspects);
-            return this;
-        }
-
-        public Builder temperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        public Builder maxTokens(Integer maxTokens) {
-            this.maxTokens = maxTokens;
-            return this;
-        }
-
-        public Builder attempts(int attempts) {
-            this.attempts = attempts;
             return this;
         }
 

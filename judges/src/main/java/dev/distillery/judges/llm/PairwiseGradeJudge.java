@@ -7,11 +7,9 @@ import dev.distillery.judges.spi.PairwiseVerdict;
 import dev.distillery.judges.spi.PairwiseVerdict.Winner;
 import dev.langchain4j.model.chat.ChatModel;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * MT-Bench style pairwise comparison in ONE position order: answer A is {@link PairInput#first()}, the verdict is
@@ -76,49 +74,11 @@ public final class PairwiseGradeJudge implements PairwiseJudge {
     }
 
     /** Settings; defaults: both orders asked, temperature 0, 2 attempts, reference auto. */
-    public static final class Builder {
-        private final ChatModel model;
-        private String name;
-        private Path promptDir;
-        private ReferenceMode referenceMode = ReferenceMode.AUTO;
-        private double temperature = 0.0;
-        private Integer maxTokens = 1024;
-        private int attempts = 2;
+    public static final class Builder extends LlmJudgeBuilder.WithReference<Builder> {
         private boolean swap = true;
 
         private Builder(ChatModel model) {
-            this.model = Objects.requireNonNull(model, "model");
-        }
-
-        /** The identity stored with each verdict; default {@code pairwise:<model name>}. */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder promptDir(Path promptDir) {
-            this.promptDir = promptDir;
-            return this;
-        }
-
-        public Builder referenceMode(ReferenceMode referenceMode) {
-            this.referenceMode = Objects.requireNonNull(referenceMode, "referenceMode");
-            return this;
-        }
-
-        public Builder temperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        public Builder maxTokens(Integer maxTokens) {
-            this.maxTokens = maxTokens;
-            return this;
-        }
-
-        public Builder attempts(int attempts) {
-            this.attempts = attempts;
-            return this;
+            super(model, 1024);
         }
 
         /** Whether to ask both position orders (default true); false halves the cost and keeps the bias. */

@@ -6,7 +6,6 @@ import dev.distillery.judges.spi.JudgeInput;
 import dev.distillery.judges.spi.Verdict;
 import dev.langchain4j.model.chat.ChatModel;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,50 +79,12 @@ public final class RubricJudge implements Judge {
     }
 
     /** Settings; defaults: temperature 0, 2 attempts, reference auto. */
-    public static final class Builder {
-        private final ChatModel model;
+    public static final class Builder extends LlmJudgeBuilder.WithReference<Builder> {
         private final Rubric rubric;
-        private String name;
-        private Path promptDir;
-        private ReferenceMode referenceMode = ReferenceMode.AUTO;
-        private double temperature = 0.0;
-        private Integer maxTokens = 1024;
-        private int attempts = 2;
 
         private Builder(ChatModel model, Rubric rubric) {
-            this.model = Objects.requireNonNull(model, "model");
+            super(model, 1024);
             this.rubric = Objects.requireNonNull(rubric, "rubric");
-        }
-
-        /** The identity stored with each score; default {@code rubric-<rubric name>:<model name>}. */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder promptDir(Path promptDir) {
-            this.promptDir = promptDir;
-            return this;
-        }
-
-        public Builder referenceMode(ReferenceMode referenceMode) {
-            this.referenceMode = Objects.requireNonNull(referenceMode, "referenceMode");
-            return this;
-        }
-
-        public Builder temperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        public Builder maxTokens(Integer maxTokens) {
-            this.maxTokens = maxTokens;
-            return this;
-        }
-
-        public Builder attempts(int attempts) {
-            this.attempts = attempts;
-            return this;
         }
 
         public RubricJudge build() {

@@ -6,11 +6,9 @@ import dev.distillery.judges.spi.JudgeInput;
 import dev.distillery.judges.spi.Verdict;
 import dev.langchain4j.model.chat.ChatModel;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * MT-Bench style single-answer grading: the model explains, then rates the answer 1 to 10 as {@code Rating: [[n]]}.
@@ -78,50 +76,12 @@ public final class SingleGradeJudge implements Judge {
     }
 
     /** Settings for {@link SingleGradeJudge}; defaults: temperature 0, 2 attempts, reference auto, scale 1–10. */
-    public static final class Builder {
-        private final ChatModel model;
-        private String name;
-        private Path promptDir;
-        private ReferenceMode referenceMode = ReferenceMode.AUTO;
-        private double temperature = 0.0;
-        private Integer maxTokens = 1024;
-        private int attempts = 2;
+    public static final class Builder extends LlmJudgeBuilder.WithReference<Builder> {
         private double min = 1;
         private double max = 10;
 
         private Builder(ChatModel model) {
-            this.model = Objects.requireNonNull(model, "model");
-        }
-
-        /** The identity stored with each score; default {@code single-grade:<model name>}. */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder promptDir(Path promptDir) {
-            this.promptDir = promptDir;
-            return this;
-        }
-
-        public Builder referenceMode(ReferenceMode referenceMode) {
-            this.referenceMode = Objects.requireNonNull(referenceMode, "referenceMode");
-            return this;
-        }
-
-        public Builder temperature(double temperature) {
-            this.temperature = temperature;
-            return this;
-        }
-
-        public Builder maxTokens(Integer maxTokens) {
-            this.maxTokens = maxTokens;
-            return this;
-        }
-
-        public Builder attempts(int attempts) {
-            this.attempts = attempts;
-            return this;
+            super(model, 1024);
         }
 
         /** The rating scale a user-edited prompt asks for; ratings outside it are failures. */
