@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "LLM post-training in Java: synthetic data, judges, SFT/DPO on local hardware.",
         subcommands = {RunCommands.Run.class, RunCommands.Resume.class, RunCommands.Runs.class,
-                RunCommands.Status.class, RunCommands.Cancel.class, ServeCommand.class, DatasetCommand.class, TrainCommand.class, ModelCommand.class, GenerateCommand.class,
+                RunCommands.Status.class, RunCommands.Cancel.class, ServeCommand.class, SandboxCommand.class, DatasetCommand.class, TrainCommand.class, ModelCommand.class, GenerateCommand.class,
                 ScoreCommand.class, EvalCommand.class, JudgeCommand.class, RewardModelCommand.class, PluginsCommand.class, SpecCommand.class},
         footer = {"", "Examples:",
                 "  distillery dataset stats data/train.jsonl",

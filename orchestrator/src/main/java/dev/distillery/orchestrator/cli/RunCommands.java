@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code distillery run|resume|runs|status|cancel}: pipeline runs in a workspace. */
@@ -55,6 +56,11 @@ final class RunCommands {
                         + "workspace; prints the first records of each stage (training, eval and export are skipped).")
         Integer dryRun;
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a field of the spec: STAGE.FIELD, MODEL.parameters.FIELD, seed (values are YAML); "
+                        + "repeatable. E.g. --set plan.mode=uniform --set sft.inputs=[answers].")
+        List<String> overrides = List.of();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +68,7 @@ final class RunCommands {
                 return PipelineRuns.dryRun(file, dryRun, out) == RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
             }
             try (RunStore store = RunStore.open(workspace.dir)) {
-                return PipelineRuns.start(store, file, out).succeeded() ? 0 : 1;
+                return PipelineRuns.start(store, file, overrides, out).succeeded() ? 0 : 1;
             }
         }
     }

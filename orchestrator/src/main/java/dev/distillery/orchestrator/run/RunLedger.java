@@ -57,6 +57,11 @@ public interface RunLedger {
 
     Map<Counter, Long> counters(String stage);
 
+    /** How long a finished stage ran (its last attempt); empty while it runs or when the ledger does not know. */
+    default Optional<java.time.Duration> elapsed(String stage) {
+        return Optional.empty();
+    }
+
     void event(String stage, String type, Map<String, Object> payload);
 
     void metric(String stage, String series, long step, double value);

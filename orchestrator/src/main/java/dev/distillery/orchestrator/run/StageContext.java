@@ -223,6 +223,16 @@ public final class StageContext {
         }
     }
 
+    /** Another stage's counters (reports that summarise a run read them). */
+    public Map<RunLedger.Counter, Long> countersOf(String otherStage) {
+        return ledger.counters(otherStage);
+    }
+
+    /** How long another, finished stage ran; empty if unknown. */
+    public java.util.Optional<java.time.Duration> elapsedOf(String otherStage) {
+        return ledger.elapsed(otherStage);
+    }
+
     public void count(RunLedger.Counter counter, long delta) {
         ledger.count(stage.name(), counter, delta);
     }

@@ -41,6 +41,12 @@ public final class StoreLedger implements RunLedger {
     }
 
     @Override
+    public Optional<java.time.Duration> elapsed(String stage) {
+        return store.stage(runId, stage).filter(r -> r.startedAt() != null && r.finishedAt() != null)
+                .map(r -> java.time.Duration.between(r.startedAt(), r.finishedAt()));
+    }
+
+    @Override
     public void stageStarted(String stage) {
         store.markStage(runId, stage, dev.distillery.orchestrator.store.StageStatus.RUNNING, null);
     }

@@ -62,14 +62,26 @@ public final class PipelineRuns {
 
     /** Validates {@code specFile} (every problem at once), creates a run and executes it. */
     public static Outcome start(RunStore store, Path specFile, PrintWriter out) {
-        Prepared p = prepare(store, specFile);
+        return start(store, specFile, List.of(), out);
+    }
+
+    /** As {@link #start(RunStore, Path, PrintWriter)} with {@code KEY=VALUE} overrides of the spec (see --set). */
+    public static Outcome start(RunStore store, Path specFile, List<String> overrides, PrintWriter out) {
+        Prepared p = prepare(store, specFile, overrides);
         out.printf("run %s (%s) in %s%n", p.run().id(), p.spec().name(), p.run().runDir());
         return execute(store, p, out);
     }
 
     /** Validates {@code specFile} and creates its run (directory, spec copy, origin), without executing it. */
     public static Prepared prepare(RunStore store, Path specFile) {
-        PipelineSpec spec = PipelineSpecs.read(specFile, SpecCatalog.installed().withEnvironment(System.getenv()));
+        return prepare(store, specFile, List.of());
+    }
+
+    /** As {@link #prepare(RunStore, Path)}; the run's spec copy holds the overridden spec, so a resume keeps them. */
+    public static Prepared prepare(RunStore store, Path specFile, List<String> overrides) {
+        SpecCatalog catalog = SpecCatalog.installed().withEnvironment(System.getenv());
+        PipelineSpec spec = PipelineSpecs.override(PipelineSpecs.read(specFile, catalog), specFile.toString(), overrides,
+                catalog);
         RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), Fingerprints.spec(spec));
         Path base = specFile.toAbsolutePath().getParent();
         Map<String, String> origin = new LinkedHashMap<>();
