@@ -254,9 +254,9 @@ public final class SimulatedTeacher implements ChatModel {
                 // Pass-like 7-10, fail-like 1-4: any rating threshold from 5 to 7 separates the two.
                 int rating = pass ? 7 + rng.nextInt(4) : 1 + rng.nextInt(4);
                 String why = pass
-                        ? "The question asks to " + what + ". The answer's result agrees with my own working and is stated plainly."
-                        : "The question asks to " + what + ". The answer's result disagrees with my own working, so it does not answer the question correctly.";
-                yield why + "\nRating: [[" + rating + "]]";
+                        ? "The answer's result agrees with my own working and is stated plainly."
+                        : "The answer's result disagrees with my own working, so it does not answer the question correctly.";
+                yield "The question asks to " + what + ". " + why + "\nRating: [[" + rating + "]]";
             }
         };
     }
