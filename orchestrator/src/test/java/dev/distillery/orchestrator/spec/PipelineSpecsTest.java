@@ -180,8 +180,11 @@ class PipelineSpecsTest {
                 "x.yaml:6: models.m.api_key_env: environment variable ANTHROPIC_API_KEY is not set");
         assertProblems("name: p\nmodels:\n  m:\n    provider: openai-compatible\n    model: x\n    base_url: localhost:8000\n" + stages,
                 "x.yaml:6: models.m.base_url: 'localhost:8000' is not an http(s) URL with a host");
-        assertProblems("name: p\nmodels:\n  m:\n    provider: sandbox\n    parameters: {error_rate: 2, style: chatty}\n" + stages,
+        assertProblems("name: p\nmodels:\n  m:\n    provider: sandbox\n    parameters: {error_rate: 2, style: chatty, "
+                        + "judge_false_pass: -0.1, judge_false_fail: often}\n" + stages,
                 "x.yaml:5: models.m.parameters.error_rate: must be a number in [0, 1], got 2",
+                "x.yaml:5: models.m.parameters.judge_false_pass: must be a number in [0, 1], got -0.1",
+                "x.yaml:5: models.m.parameters.judge_false_fail: must be a number in [0, 1], got often",
                 "x.yaml:5: models.m.parameters.style: expected direct or step-by-step, got 'chatty'");
         assertProblems("name: p\nmodels:\n  m:\n    provider: local\n" + stages,
                 "x.yaml:3: models.m.path: required for a local model: its directory");
