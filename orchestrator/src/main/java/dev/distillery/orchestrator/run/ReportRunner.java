@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * {@code report}: the study's table, from the run itself. Held-out accuracy per group (skill) after every input
- * {@code eval} stage with bootstrap 95% intervals; records in, out and rejected, tokens and wall time of every stage;
+ * {@code eval} stage with bootstrap 95% intervals; for each {@code compare} pair of eval stages, the difference in accuracy
+ * on the same items with a paired bootstrap interval (how ablation arms are told apart); records in, out and rejected, tokens and wall time of every stage;
  * the diversity of every {@code sample} stage's answers; and, for each {@code agreement} entry, how well a judge
  * agrees with a reference verifier on a stage's records (precision and recall of "pass"). Writes {@code report.json}
  * and {@code report.md} to the stage directory, and the Markdown also to {@code path} when given.
@@ -79,6 +80,42 @@ final class ReportRunner implements StageRunner {
                 for (String e : evals) {
                     JsonNode c = accuracy.path(e).path(g);
                     md.append(' ').append(c.isMissingNode() ? "-" : cell(c)).append(" |");
+                }
+                md.append('\n');
+            }
+        }
+
+        // Paired differences: the same held-out items answered by two models (ablation arms, before and after).
+        ArrayNode deltas = report.putArray("comparisons");
+        if (ctx.stage().setting("compare") instanceof List<?> pairs && !pairs.isEmpty()) {
+            md.append("\n## Differences, paired bootstrap 95% interval (same held-out items)\n\n| group |");
+            List<String[]> arms = new ArrayList<>();
+            for (Object o : pairs) {
+                List<?> pair = (List<?>) o;
+                arms.add(new String[]{String.valueOf(pair.get(0)), String.valueOf(pair.get(1))});
+                md.append(' ').append(pair.get(0)).append(" − ").append(pair.get(1)).append(" |");
+            }
+            md.append("\n|---|").append("---|".repeat(arms.size())).append('\n');
+            List<Map<String, double[]>> columns = new ArrayList<>();
+            for (String[] arm : arms) {
+                JsonNode evalA = Json.MAPPER.readTree(stagesDir.resolve(arm[0]).resolve(EvalRunner.REPORT).toFile());
+                String groupBy = evalA.path("group_by").isTextual() ? evalA.get("group_by").asText() : null;
+                Map<String, double[]> col = PairedDifference.estimate(stagesDir.resolve(arm[0]).resolve(StageOutput.FILE),
+                        stagesDir.resolve(arm[1]).resolve(StageOutput.FILE), EvalRunner.SCORE, groupBy, ctx.seed());
+                columns.add(col);
+                ObjectNode d = deltas.addObject().put("a", arm[0]).put("b", arm[1]);
+                col.forEach((g, v) -> d.putObject(g).put("n", (int) v[3]).put("difference", v[0]).put("low", v[1])
+                        .put("high", v[2]));
+            }
+            Set<String> rows = new LinkedHashSet<>();
+            columns.forEach(c -> rows.addAll(c.keySet()));
+            if (rows.remove("all")) rows.add("all");
+            for (String g : rows) {
+                md.append("| ").append(g).append(" |");
+                for (Map<String, double[]> c : columns) {
+                    double[] v = c.get(g);
+                    md.append(' ').append(v == null ? "-" : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]",
+                            100 * v[0], 100 * v[1], 100 * v[2])).append(" |");
                 }
                 md.append('\n');
             }

@@ -121,7 +121,9 @@ public final class StageKinds {
                     + "intervals, every stage's counts, tokens and wall time, sample diversity, judge agreement.",
                     List.of(optional("path", STRING, "also write the Markdown table here"),
                             optional("agreement", StageKind.ValueType.ANY, "list of {stage, judge, reference, threshold}: precision and "
-                                    + "recall of a judge's pass against a reference verifier on a stage's records")),
+                                    + "recall of a judge's pass against a reference verifier on a stage's records"),
+                            optional("compare", StageKind.ValueType.ANY, "list of [eval-a, eval-b] pairs: the difference in "
+                                    + "accuracy on the same items, with a paired bootstrap 95% interval")),
                     1, ANY, null));
 
     /** Built-in kinds first, then plugins; a plugin cannot replace a built-in. */
