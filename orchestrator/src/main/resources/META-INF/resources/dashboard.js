@@ -1,5 +1,5 @@
 // The Distillery dashboard: runs, a run's stages with live counters (server-sent events), a sample browser with
-// lineage and scores, and training curves. Plain DOM and fetch; everything comes from /api/runs (docs/pipelines.md).
+// lineage and scores, training curves, and the judges (score histograms, pass/fail counts, report cards). Plain DOM and fetch; everything comes from /api/runs (docs/pipelines.md).
 
 const view = document.getElementById('view');
 const where = document.getElementById('where');
@@ -39,6 +39,65 @@ function lossChart(points) {
     <text x="30" y="12" font-size="11">train/loss ${y1.toFixed(3)} → ${ys[ys.length - 1].toFixed(3)} (step ${x1})</text></svg>`;
 }
 
+// Report-card statistics in the order and wording of the judges module's text table (docs/judge-report.md).
+const STATISTICS = {accuracy: 'accuracy', accuracy_ties_half: 'accuracy (tie vs decision = ½)',
+  accuracy_without_ties: 'accuracy (ties excluded)', cohen_kappa: "Cohen's κ", linear_weighted_kappa: 'weighted κ (linear)',
+  quadratic_weighted_kappa: 'weighted κ (quadratic)', precision: "precision (of the judge's 1s)",
+  recall: "recall (of the reference's 1s)", fleiss_kappa: "Fleiss' κ (jury)", spearman: 'Spearman ρ',
+  kendall_tau_b: 'Kendall τ-b', swap_consistency: 'swap consistency', judge_prefers_longer: 'P(judge prefers longer)',
+  reference_prefers_longer: 'P(reference prefers longer)', ece: 'calibration error (ECE)', brier: 'Brier score'};
+const num = v => v == null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(3);
+
+// One bar per value (counts) or per equal-width bin; the server has already binned the scores.
+function histogram(score) {
+  const bars = score.histogram.bars, w = 320, h = 120, pad = 22, top = 14;
+  if (!bars.length) return '<p>no scores</p>';
+  const most = Math.max(...bars.map(b => b.count)), bw = (w - 2 * pad) / bars.length;
+  const label = b => score.histogram.kind === 'counts' ? num(b.lower) : `${num(b.lower)}–${num(b.upper)}`;
+  return `<svg class="histogram" data-score="${esc(score.name)}" width="${w}" height="${h}">${bars.map((b, i) => {
+    const bh = most ? (h - pad - top) * b.count / most : 0, x = pad + i * bw;
+    return `<rect class="bar" data-count="${b.count}" x="${(x + 1).toFixed(1)}" y="${(h - pad - bh).toFixed(1)}"
+      width="${Math.max(1, bw - 2).toFixed(1)}" height="${bh.toFixed(1)}" fill="#0969da"><title>${esc(label(b))}: ${b.count}</title></rect>
+      ${bars.length <= 12 ? `<text x="${(x + bw / 2).toFixed(1)}" y="${h - 8}" font-size="10" text-anchor="middle">${esc(label(b))}</text>
+      <text x="${(x + bw / 2).toFixed(1)}" y="${(h - pad - bh - 2).toFixed(1)}" font-size="10" text-anchor="middle">${b.count}</text>` : ''}`;
+  }).join('')}${bars.length > 12 ? `<text x="${pad}" y="${h - 8}" font-size="10">${num(bars[0].lower)}</text>
+    <text x="${w - pad}" y="${h - 8}" font-size="10" text-anchor="end">${num(bars[bars.length - 1].upper)}</text>` : ''}</svg>`;
+}
+
+function reportCard(card) {
+  const stats = Object.entries(card.statistics);
+  const c = card.confusion;
+  return `<div class="report-card"><h5>${esc(card.judge)} vs ${esc(card.reference)}</h5>
+    <p>${card.items} items on stage ${esc(card.stage)}, ${card.unjudged} unjudged; ${card.bootstrap.resamples
+      ? `${Math.round(card.bootstrap.confidence * 100)}% intervals from ${card.bootstrap.resamples} bootstrap resamples of ${card.bootstrap.groups} prompts`
+      : 'no intervals'}</p>
+    <table class="statistics"><tr><th>statistic</th><th>value</th><th>interval</th><th>n</th></tr>${stats.map(([k, e]) =>
+      `<tr data-statistic="${esc(k)}"><td>${esc(STATISTICS[k] ?? k)}</td><td class="num">${num(e.value)}</td>
+       <td class="num">${e.low == null ? '–' : `[${num(e.low)}, ${num(e.high)}]`}</td><td class="num">${e.n}</td></tr>`).join('')}</table>
+    ${c && c.labels.length <= 12 ? `<table class="confusion"><tr><th>judge ↓ reference →</th>${c.labels.map(l => `<th>${num(l)}</th>`).join('')}</tr>
+      ${c.counts.map((row, i) => `<tr><th>${num(c.labels[i])}</th>${row.map(v => `<td class="num">${v}</td>`).join('')}</tr>`).join('')}</table>` : ''}
+    ${card.notes.length ? `<ul class="notes">${card.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}</div>`;
+}
+
+// The "Judges" section: a card per judge stage with a histogram per score, its counts and its report cards.
+async function judgesSection(id) {
+  const box = document.getElementById('judges');
+  let overview;
+  try { overview = await getJson(`api/runs/${id}/judges`); } catch (e) { box.innerHTML = `<h3>Judges</h3><p>Cannot load: ${esc(e.message)}</p>`; return; }
+  if (!overview.stages.length) { box.innerHTML = '<h3>Judges</h3><p>This run has no judge stage.</p>'; return; }
+  box.innerHTML = `<h3>Judges</h3>${overview.stages.map(s => `<div class="judge-card" data-stage="${esc(s.stage)}">
+    <h4>${esc(s.stage)}: ${esc(s.judge)} ${s.judgeKind ? `<small>(${esc(s.judgeKind)})</small>` : ''}
+      <span class="status-${esc(s.status)}">${esc(s.status ?? 'not started')}</span></h4>
+    <p class="judge-counts">${s.records} records${s.truncated ? ` (the first ${overview.limit}; the stage has more)` : ''},
+      <span class="failed">${s.failed}</span> unjudged (judge failures)</p>
+    ${s.failureReasons.length ? `<ul class="reasons">${s.failureReasons.map(r => `<li>${r.count} × ${esc(r.reason)}</li>`).join('')}</ul>` : ''}
+    <div class="scores">${s.scores.map(sc => `<div class="score"><h5>${esc(sc.name)}</h5>${histogram(sc)}
+      <p>${sc.scored} scored${sc.mean == null ? '' : `, mean ${num(sc.mean)} (${num(sc.min)}–${num(sc.max)})`}${sc.passed == null ? ''
+        : `; <span class="pass">${sc.passed} pass</span>, <span class="fail">${sc.failed} fail</span> <small>(${esc(sc.passRule)})</small>`}</p></div>`).join('')}</div>
+    ${s.reportCards.map(reportCard).join('')}
+    ${s.notes.length ? `<ul class="notes">${s.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}</div>`).join('')}`;
+}
+
 async function samples(id, stage, offset) {
   const page = await getJson(`api/runs/${id}/samples?stage=${encodeURIComponent(stage)}&offset=${offset}&limit=10`);
   const box = document.getElementById('samples');
@@ -55,23 +114,30 @@ async function runView(id, stage) {
   const run = await getJson(`api/runs/${id}`);
   where.innerHTML = `/ ${esc(run.name)} / ${esc(id)} <span class="status-${esc(run.status)}">${esc(run.status)}</span>`;
   view.innerHTML = `<section id="stages"></section><section><h3>Training</h3><div id="charts">—</div></section>
-    <section><h3>Events</h3><div id="events"></div></section><section id="samples">Pick a stage to browse its records.</section>`;
+    <section id="judges"><h3>Judges</h3>—</section><section><h3>Events</h3><div id="events"></div></section>
+    <section id="samples">Pick a stage to browse its records.</section>`;
   const stages = await stagesTable(id);
   const charts = [];
   for (const s of stages.filter(s => s.kind === 'train')) {
     charts.push(lossChart(await getJson(`api/runs/${id}/metrics?stage=${encodeURIComponent(s.name)}&series=train/loss`)));
   }
   if (charts.length) document.getElementById('charts').innerHTML = charts.join('');
+  await judgesSection(id);
   if (stage) samples(id, stage, 0);
   // `?snapshot` renders the page once without following the run (for scripts and headless browsers).
   if (new URLSearchParams(location.search).has('snapshot')) return;
   // Live: every event refreshes the stage table; the stream replays the history first, then follows the run.
   const log = document.getElementById('events');
+  // The stream first replays every past event: coalesce the judge refreshes they ask for into one request.
+  let judgesTimer = null;
+  const refreshJudges = () => { clearTimeout(judgesTimer); judgesTimer = setTimeout(() => judgesSection(id), 500); };
   stream = new EventSource(`api/runs/${id}/events/stream`);
   const onEvent = e => {
     const ev = JSON.parse(e.data);
     log.insertAdjacentHTML('afterbegin', `<div>${esc(ev.at)} [${esc(ev.stage ?? 'run')}] ${esc(ev.type)} ${esc(ev.payloadJson)}</div>`);
     stagesTable(id);
+    // A judge stage's scores settle when it ends; a finished upstream stage is the moment to look again while it runs.
+    if (ev.type === 'stage-finished' || ev.type === 'stage-failed') refreshJudges();
   };
   ['stage-started', 'stage-finished', 'stage-failed', 'flow-finished', 'trained', 'evaluated', 'checkpoint',
    'exported', 'dedup-report', 'pairs-built'].forEach(t => stream.addEventListener(t, onEvent));

@@ -2,7 +2,13 @@ package dev.distillery.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.datasets.json.Json;
+import dev.distillery.orchestrator.judging.JudgeOverview;
+import dev.distillery.orchestrator.judging.JudgeOverviews;
 import dev.distillery.orchestrator.runs.PipelineRuns;
+import dev.distillery.orchestrator.spec.PipelineSpec;
+import dev.distillery.orchestrator.spec.PipelineSpecs;
+import dev.distillery.orchestrator.spec.SpecCatalog;
+import dev.distillery.orchestrator.spec.SpecException;
 import dev.distillery.orchestrator.store.EventRecord;
 import dev.distillery.orchestrator.store.MetricPoint;
 import dev.distillery.orchestrator.store.RunRecord;
@@ -30,11 +36,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The REST API of {@code distillery serve}: runs, their stages and counters, samples of each stage's records (paged),
- * metric series, events (a page, or server-sent events with history replay), and starting and cancelling runs.
+ * metric series, events (a page, or server-sent events with history replay), the judges' score histograms and
+ * report cards, and starting and cancelling runs.
  */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -126,6 +134,34 @@ public class RunsResource {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /**
+     * Every judge stage of the run: its scores with server-side histograms, pass/fail/failure counts, and report cards
+     * against a reference on the same records (the {@code reference} parameters, or the automatic choice described
+     * in {@link JudgeOverviews}). At most {@code limit} records of each stage are read.
+     */
+    @GET
+    @Path("/{id}/judges")
+    public JudgeOverview judges(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("10000") long limit,
+                                @QueryParam("reference") List<String> references,
+                                @QueryParam("resamples") @DefaultValue("1000") int resamples) {
+        run(id);
+        if (limit < 1 || limit > 200_000) throw badRequest("1 <= limit <= 200000");
+        if (resamples < 0 || resamples > 10_000) throw badRequest("0 <= resamples <= 10000");
+        var dir = service.store().runDirectory(id);
+        PipelineSpec spec;
+        try {
+            // The run's own copy of its spec: which stages judge, with which judge, and what the filters keep.
+            spec = PipelineSpecs.read(dir.specFile(), SpecCatalog.offline());
+        } catch (SpecException e) {
+            throw new jakarta.ws.rs.InternalServerErrorException(jakarta.ws.rs.core.Response.status(500)
+                    .type(MediaType.APPLICATION_JSON).entity(Map.of("error", "run '" + id + "': " + e.getMessage())).build());
+        }
+        Map<String, String> statuses = service.store().stages(id).stream()
+                .collect(Collectors.toMap(StageRecord::name, s -> s.status().name(), (a, b) -> b));
+        return JudgeOverviews.builder(dir, spec).limit(limit).references(references).resamples(resamples).build()
+                .compute(id, statuses);
     }
 
     @GET
