@@ -30,8 +30,9 @@ import java.util.stream.Stream;
  * <p><b>Reload.</b> {@link #refresh()} compares every jar's size and modification time with those it loaded; when a
  * jar was added, removed or rebuilt it builds a fresh class loader over the directory, and every later
  * {@link Plugins#load} returns providers from the new jars. Objects already handed out keep their old classes (a
- * running stage finishes with the flow it started with); the old loader is not closed for that reason, and its jar
- * files are released once nothing references its classes.
+ * running stage finishes with the flow it started with); the old loader is not closed for that reason. The loader
+ * reads private copies of the jars (in the temporary directory, removed at exit), so that a jar rebuilt in place
+ * never mixes its new content into the classes and templates of the version already loaded.
  *
  * <p>A jar that cannot be read, or a provider in it that cannot be loaded, is skipped with a warning naming the jar;
  * the other jars still load.
@@ -49,8 +50,17 @@ public final class PluginFolder {
             registerAsParallelCapable();
         }
 
-        FolderLoader(Path dir, URL[] jars, ClassLoader parent) {
-            super("plugins:" + dir, jars, parent);
+        /** Each private copy this loader reads, mapped to the user's jar it was copied from. */
+        private final Map<Path, Path> originals;
+
+        FolderLoader(Path dir, Map<Path, Path> originals, ClassLoader parent) {
+            super("plugins:" + dir, originals.keySet().stream().map(PluginFolder::url).toArray(URL[]::new), parent);
+            this.originals = Map.copyOf(originals);
+        }
+
+        /** The user's jar behind {@code copy}, or {@code copy} itself. */
+        Path original(Path copy) {
+            return originals.getOrDefault(copy, copy);
         }
     }
 
@@ -65,6 +75,8 @@ public final class PluginFolder {
 
     private final Path dir;
     private final ClassLoader parent;
+    /** Where each load's private copies of the jars live (see {@link #scan()}); removed when the JVM exits. */
+    private Path copies;
     private volatile Snapshot current;
     private volatile long reloads;
 
@@ -120,8 +132,8 @@ public final class PluginFolder {
      */
     public synchronized boolean refresh() {
         if (stamps().equals(current.stamps())) return false;
-        current = scan();
         reloads++;
+        current = scan();
         return true;
     }
 
@@ -133,6 +145,12 @@ public final class PluginFolder {
     /** Whether {@code c} was defined by a loader of this kind of folder (any generation). */
     static boolean isPluginClass(Class<?> c) {
         return c.getClassLoader() instanceof FolderLoader;
+    }
+
+    /** The user's jar a plugins-dir class was read from (not the private copy), or null. */
+    static Path jarOf(Class<?> c) {
+        Path copy = PluginOrigin.codeLocation(c);
+        return c.getClassLoader() instanceof FolderLoader f && copy != null ? f.original(copy) : copy;
     }
 
     /**
@@ -151,7 +169,7 @@ public final class PluginFolder {
             return found;
         }
         for (URL file : Collections.list(files)) {
-            String jar = jarOf(file);
+            String jar = jarOf(s.loader(), file);
             for (String className : providerNames(s, file, jar)) {
                 T provider = instantiate(s, spi, className, jar);
                 if (provider != null) found.add(provider);
@@ -197,11 +215,11 @@ public final class PluginFolder {
         return names;
     }
 
-    /** The jar a {@code jar:file:...!/path} URL points into, as a path for messages. */
-    private static String jarOf(URL url) {
+    /** The user's jar a {@code jar:file:...!/path} URL of {@code loader} points into, as a path for messages. */
+    private static String jarOf(FolderLoader loader, URL url) {
         try {
             URLConnection c = url.openConnection();
-            if (c instanceof JarURLConnection j) return Path.of(j.getJarFileURL().toURI()).toString();
+            if (c instanceof JarURLConnection j) return loader.original(Path.of(j.getJarFileURL().toURI())).toString();
         } catch (IOException | java.net.URISyntaxException | IllegalArgumentException e) {
             // fall through to the URL itself
         }
@@ -236,25 +254,61 @@ public final class PluginFolder {
         }
     }
 
+    /**
+     * Loads the directory as it is now. Each jar is copied first and the loader reads the copy: a class loader reads
+     * classes and resources lazily, so reading the user's jar would mix versions once the jar is rebuilt in place
+     * (old classes, new templates). The copies of earlier loads are kept for the objects that still use them.
+     */
     private Snapshot scan() {
         Map<Path, Stamp> stamps = stamps();
         List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
         Snapshot partial = new Snapshot(stamps, List.of(), null, warnings, ConcurrentHashMap.newKeySet());
         List<Path> readable = new ArrayList<>();
-        List<URL> urls = new ArrayList<>();
+        Map<Path, Path> originals = new LinkedHashMap<>();
+        Path generation = copyDirectory();
         for (Path jar : stamps.keySet()) {
-            // URLClassLoader skips a broken jar silently; opening it first lets us say which one and why.
-            try (JarFile ignored = new JarFile(jar.toFile())) {
-                urls.add(jar.toUri().toURL());
-                readable.add(jar);
+            Path copy = generation.resolve(jar.getFileName().toString());
+            try {
+                Files.copy(jar, copy);
+                copy.toFile().deleteOnExit();
+                // URLClassLoader skips a broken jar silently; opening it first lets us say which one and why.
+                try (JarFile ignored = new JarFile(copy.toFile())) {
+                    originals.put(copy, jar);
+                    readable.add(jar);
+                }
             } catch (IOException e) {
                 warn(partial, jar + ": skipped, not a readable jar: " + e.getMessage());
             } catch (SecurityException e) {
                 warn(partial, jar + ": skipped, its signature does not verify: " + e.getMessage());
             }
         }
-        FolderLoader loader = new FolderLoader(dir, urls.toArray(URL[]::new), parent);
+        FolderLoader loader = new FolderLoader(dir, originals, parent);
         return new Snapshot(stamps, List.copyOf(readable), loader, warnings, partial.logged());
+    }
+
+    private Path copyDirectory() {
+        try {
+            if (copies == null) {
+                copies = Files.createTempDirectory("distillery-plugins-");
+                copies.toFile().deleteOnExit();
+            }
+            Path generation = copies.resolve(Long.toString(reloads));
+            Files.createDirectories(generation);
+            // deleteOnExit runs in reverse order of registration: the directory goes after the files in it.
+            generation.toFile().deleteOnExit();
+            return generation;
+        } catch (IOException e) {
+            throw new UncheckedIOException("plugins directory " + dir + ": cannot make a private copy of its jars in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static URL url(Path p) {
+        try {
+            return p.toUri().toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

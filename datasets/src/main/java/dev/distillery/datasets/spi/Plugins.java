@@ -99,9 +99,12 @@ public final class Plugins {
      */
     public static PluginOrigin origin(Class<?> spi, Object provider) {
         Class<?> c = provider.getClass();
+        if (PluginFolder.isPluginClass(c)) {
+            Path jar = PluginFolder.jarOf(c);
+            return new PluginOrigin(PluginOrigin.Kind.PLUGINS_DIR, jar == null ? null : jar.toString());
+        }
         Path where = PluginOrigin.codeLocation(c);
         String location = where == null ? null : where.toString();
-        if (PluginFolder.isPluginClass(c)) return new PluginOrigin(PluginOrigin.Kind.PLUGINS_DIR, location);
         Path spiHome = PluginOrigin.codeLocation(spi);
         boolean builtIn = where == null ? c.getClassLoader() == spi.getClassLoader() : where.equals(spiHome);
         return new PluginOrigin(builtIn ? PluginOrigin.Kind.BUILT_IN : PluginOrigin.Kind.CLASSPATH, location);
