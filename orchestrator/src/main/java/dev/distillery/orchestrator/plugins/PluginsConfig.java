@@ -21,12 +21,13 @@ public class PluginsConfig {
     Optional<String> directory;
 
     void onStart(@Observes StartupEvent event) {
-        directory.filter(d -> !d.isBlank()).ifPresent(d -> {
-            try {
-                Plugins.use(Path.of(d));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("config distillery.plugins: " + e.getMessage(), e);
-            }
-        });
+        // Set (or cleared) at every start: an application restarted in the same JVM (dev mode, tests) must not keep
+        // the directory of its previous life.
+        String d = directory.filter(s -> !s.isBlank()).orElse(null);
+        try {
+            Plugins.use(d == null ? null : Path.of(d));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config distillery.plugins: " + e.getMessage(), e);
+        }
     }
 }
