@@ -22,9 +22,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code distillery serve} with a plugins directory (config {@code distillery.plugins}): GET /api/plugins lists the
@@ -118,6 +121,17 @@ class PluginsApiTest {
     }
 
     @Test
+    void theDashboardsPluginsPageListsThePluginWithItsJar() throws Exception {
+        assumeTrue(DashboardBrowserTest.chromium() != null, "headless Chromium is installed by .ci/run (apt-get install chromium)");
+        String dom = DashboardBrowserTest.dom(base + "#/plugins");
+        assertTrue(dom.contains("<code>" + DIR.resolve("plugins") + "</code>"), dom);
+        Matcher row = Pattern.compile("<tr class=\"origin-plugins-dir\">\\s*<td>tag</td><td>tags each text with v\\d</td>"
+                + "\\s*<td>plugins-dir: " + Pattern.quote(JAR.toString()) + "</td>").matcher(dom);
+        assertTrue(row.find(), dom);
+        assertTrue(dom.contains("<td>responses</td>"), dom);
+    }
+
+    @Test
     void thePluginIsListedUsedByARunAndReloadedAfterItsJarIsRebuilt() throws Exception {
         Files.writeString(DIR.resolve("tasks.jsonl"), """
                 {"text": "alpha"}
@@ -148,6 +162,6 @@ class PluginsApiTest {
         assertEquals(List.of("[v2] alpha", "[v2] beta"), runTagged());
         JsonNode after = get("/api/plugins");
         assertEquals("tags each text with v2", flow(after, "tag").get("description").asText());
-        assertEquals(1, after.at("/directory/reloads").asLong(), after.toString());
+        assertEquals(listing.at("/directory/reloads").asLong() + 1, after.at("/directory/reloads").asLong(), after.toString());
     }
 }
