@@ -66,7 +66,11 @@ public final class PluginFolder {
 
     /** What one load of the directory found: its jars (with their stamps), its loader and what went wrong. */
     private record Snapshot(Map<Path, Stamp> stamps, List<Path> jars, FolderLoader loader, List<String> warnings,
-                            Set<String> logged) {
+                            Set<String> logged, Map<String, List<Listed>> listed) {
+    }
+
+    /** A provider class a jar's services file names. */
+    private record Listed(String jar, String className) {
     }
 
     /** Enough to notice a rebuilt jar without reading it: build tools rewrite the file, changing size or time. */
@@ -161,21 +165,29 @@ public final class PluginFolder {
     <T> List<T> providers(Class<T> spi) {
         Snapshot s = current;
         List<T> found = new ArrayList<>();
+        // The copies a snapshot reads never change, so their services files are read once per load, not per lookup
+        // (reading them costs more than the built-ins' whole ServiceLoader pass; see PluginsBench).
+        for (Listed l : s.listed().computeIfAbsent(spi.getName(), k -> list(s, spi))) {
+            T provider = instantiate(s, spi, l.className(), l.jar());
+            if (provider != null) found.add(provider);
+        }
+        return found;
+    }
+
+    private List<Listed> list(Snapshot s, Class<?> spi) {
+        List<Listed> listed = new ArrayList<>();
         Enumeration<URL> files;
         try {
             files = s.loader().findResources("META-INF/services/" + spi.getName());
         } catch (IOException e) {
             warn(s, "plugins directory " + dir + ": cannot list " + spi.getSimpleName() + " providers: " + e.getMessage());
-            return found;
+            return List.of();
         }
         for (URL file : Collections.list(files)) {
             String jar = jarOf(s.loader(), file);
-            for (String className : providerNames(s, file, jar)) {
-                T provider = instantiate(s, spi, className, jar);
-                if (provider != null) found.add(provider);
-            }
+            for (String className : providerNames(s, file, jar)) listed.add(new Listed(jar, className));
         }
-        return found;
+        return List.copyOf(listed);
     }
 
     private <T> T instantiate(Snapshot s, Class<T> spi, String className, String jar) {
@@ -200,7 +212,7 @@ public final class PluginFolder {
         List<String> names = new ArrayList<>();
         try {
             URLConnection c = file.openConnection();
-            // A cached JarFile would keep serving the jar as it was before it was rebuilt.
+            // Not through the JDK's shared JarFile cache: it would hold every generation's copy open for good.
             c.setUseCaches(false);
             try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -262,7 +274,7 @@ public final class PluginFolder {
     private Snapshot scan() {
         Map<Path, Stamp> stamps = stamps();
         List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
-        Snapshot partial = new Snapshot(stamps, List.of(), null, warnings, ConcurrentHashMap.newKeySet());
+        Snapshot partial = new Snapshot(stamps, List.of(), null, warnings, ConcurrentHashMap.newKeySet(), Map.of());
         List<Path> readable = new ArrayList<>();
         Map<Path, Path> originals = new LinkedHashMap<>();
         Path generation = copyDirectory();
@@ -283,7 +295,7 @@ public final class PluginFolder {
             }
         }
         FolderLoader loader = new FolderLoader(dir, originals, parent);
-        return new Snapshot(stamps, List.copyOf(readable), loader, warnings, partial.logged());
+        return new Snapshot(stamps, List.copyOf(readable), loader, warnings, partial.logged(), new ConcurrentHashMap<>());
     }
 
     private Path copyDirectory() {
