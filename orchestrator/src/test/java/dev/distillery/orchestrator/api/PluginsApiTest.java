@@ -2,8 +2,7 @@ package dev.distillery.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.datasets.json.Json;
-import dev.distillery.datasets.spi.PluginJarBuilder;
-import dev.distillery.generators.flow.Flow;
+import dev.distillery.orchestrator.plugins.TagFlowJar;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -60,27 +59,8 @@ class PluginsApiTest {
         }
     }
 
-    /** A model-less flow that prefixes each text with its version. */
     static void tagFlow(String version) {
-        PluginJarBuilder.create().source("tag.TagFlow", """
-                package tag;
-                import dev.distillery.datasets.model.DataRecord;
-                import dev.distillery.datasets.model.Payload;
-                import dev.distillery.generators.flow.*;
-                import dev.distillery.generators.template.TemplateSpec;
-                import java.util.List;
-                public final class TagFlow extends PerRecordFlow {
-                    public String name() { return "tag"; }
-                    public String description() { return "tags each text with %1$s"; }
-                    public FlowSignature signature() { return new FlowSignature(List.of("text"), List.of("text"), List.of()); }
-                    public List<FlowParameter> parameters() { return List.of(); }
-                    public List<TemplateSpec> templates() { return List.of(); }
-                    protected void processOne(DataRecord in, FlowContext ctx, Emitter out) {
-                        out.output(ctx.output(new Payload.Text("[%1$s] " + in.payload().text())).kind("text").step("tag")
-                                .parents(in).build());
-                    }
-                }
-                """.formatted(version)).service(Flow.class, "tag.TagFlow").writeTo(JAR);
+        TagFlowJar.write(JAR, version);
     }
 
     @TestHTTPResource("/")

@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.cli;
 
+import dev.distillery.orchestrator.plugins.TagFlowJar;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -92,6 +93,37 @@ class PluginsCommandTest {
         double before = (double) singleCorrect / single, after = (double) checkedCorrect / checked;
         assertTrue(after > before + 0.1, "cross-check keeps a larger share of correct answers: " + before + " -> " + after);
         assertEquals(checked, Files.readAllLines(tmp.resolve("examples/custom-flow/target/cross-checked.jsonl")).size());
+    }
+
+    @Test
+    void aResumeRecomputesAFlowStageWhosePluginJarWasRebuilt(QuarkusMainLauncher launcher) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("my-plugins"));
+        TagFlowJar.write(plugins.resolve("tag.jar"), "v1");
+        Files.writeString(tmp.resolve("texts.jsonl"), "{\"text\": \"alpha\"}\n{\"text\": \"beta\"}\n");
+        Path spec = Files.writeString(tmp.resolve("tag.yaml"), """
+                name: tag
+                stages:
+                  - {name: seeds, kind: source, path: texts.jsonl}
+                  - {name: tagged, kind: flow, inputs: [seeds], flow: tag}
+                  - {name: out, kind: export, inputs: [tagged], path: tagged.jsonl, format: trl-text}
+                """);
+        String ws = tmp.resolve("runs").toString();
+        LaunchResult r = launcher.launch("run", spec.toString(), "--workspace", ws, "--plugins", plugins.toString());
+        assertEquals(0, r.exitCode(), r.getOutput() + r.getErrorOutput());
+        Matcher id = Pattern.compile("run (\\S+) \\(tag\\)").matcher(r.getOutput());
+        assertTrue(id.find(), r.getOutput());
+        assertTrue(Files.readString(tmp.resolve("tagged.jsonl")).contains("[v1] alpha"));
+
+        LaunchResult same = launcher.launch("--plugins", plugins.toString(), "resume", id.group(1), "--workspace", ws);
+        assertTrue(same.getOutput().contains("[tagged] reused"), same.getOutput() + same.getErrorOutput());
+
+        TagFlowJar.write(plugins.resolve("tag.jar"), "v2");
+        LaunchResult rebuilt = launcher.launch("--plugins", plugins.toString(), "resume", id.group(1), "--workspace", ws);
+        assertEquals(0, rebuilt.exitCode(), rebuilt.getOutput() + rebuilt.getErrorOutput());
+        assertTrue(!rebuilt.getOutput().contains("[tagged] reused") && rebuilt.getOutput().contains("[tagged] done"),
+                rebuilt.getOutput());
+        String out = Files.readString(tmp.resolve("tagged.jsonl"));
+        assertTrue(out.contains("[v2] alpha") && !out.contains("[v1]"), out);
     }
 
     private static long outOf(String output, String stage) {
