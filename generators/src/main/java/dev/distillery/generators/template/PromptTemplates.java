@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds prompt templates: a user's override directory first, then the built-in resources under
- * {@code dev/distillery/generators/templates/<flow>/<name>.jinja} (a plugin flow's jar carries its own there). The override directory uses the same relative
- * names, so overriding one prompt means copying one file.
+ * Finds prompt templates: a user's override directory first, then the resources under
+ * {@code dev/distillery/generators/templates/<flow>/<name>.jinja}, in the flow's own jar (a plugin carries its
+ * templates) or among the built-ins. The override directory uses the same relative names, so overriding one prompt
+ * means copying one file.
  *
  * <pre>{@code PromptTemplates templates = PromptTemplates.withOverrides(Path.of("prompts"));
  * PromptTemplate t = templates.load("evol-instruct", "in-depth");}</pre>
@@ -110,7 +111,7 @@ public final class PromptTemplates {
         }
         try {
             URLConnection c = url.openConnection();
-            // The JDK's jar cache would keep serving a plugin jar's old template after the jar was rebuilt.
+            // Not through the JDK's shared jar cache, which would keep every reloaded plugin jar open for good.
             c.setUseCaches(false);
             try (InputStream in = c.getInputStream()) {
                 return make(flow, name, "classpath:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
