@@ -1,5 +1,6 @@
 // The Distillery dashboard: runs, a run's stages with live counters (server-sent events), a sample browser with
-// lineage and scores, training curves, and the judges (score histograms, pass/fail counts, report cards). Plain DOM and fetch; everything comes from /api/runs (docs/pipelines.md).
+// lineage and scores, training curves, the judges (score histograms, pass/fail counts, report cards) and the installed
+// plugins. Plain DOM and fetch; everything comes from /api/runs and /api/plugins (docs/pipelines.md, docs/plugins.md).
 
 const view = document.getElementById('view');
 const where = document.getElementById('where');
@@ -15,6 +16,24 @@ async function runsView() {
     runs.map(r => `<tr><td><a href="#/run/${esc(r.id)}">${esc(r.id)}</a></td><td>${esc(r.name)}</td>
       <td class="status-${esc(r.status)}">${esc(r.status)}</td><td>${esc(r.createdAt)}</td></tr>`).join('')
   }</table>${runs.length ? '' : '<p>No runs yet: start one with <code>distillery run pipeline.yaml</code> or POST /api/runs.</p>'}`;
+}
+
+// What the server can use, and where each piece came from (GET /api/plugins also reloads rebuilt plugin jars).
+async function pluginsView() {
+  where.textContent = '/ plugins';
+  const p = await getJson('api/plugins');
+  const from = e => e.origin === 'built-in' ? 'built-in' : `${e.origin}: ${e.location ?? '?'}`;
+  const table = (title, entries) => `<section><h3>${title} (${entries.length})</h3><table>
+    <tr><th>name</th><th>description</th><th>from</th></tr>${entries.map(e => `<tr class="origin-${esc(e.origin)}">
+      <td>${esc(e.name)}${e.kind ? ` <small>[${esc(e.kind)}]</small>` : ''}</td><td>${esc(e.description)}</td>
+      <td>${esc(from(e))}</td></tr>`).join('')}</table></section>`;
+  const dir = p.directory ? `<section id="plugins-dir"><h3>Plugins directory</h3><p><code>${esc(p.directory.path)}</code>:
+      ${p.directory.jars.length} jar(s), reloaded ${p.directory.reloads} time(s)</p>
+      <ul>${p.directory.jars.map(j => `<li>${esc(j)}</li>`).join('')}</ul>
+      ${p.directory.warnings.map(w => `<p class="status-FAILED">${esc(w)}</p>`).join('')}</section>`
+    : '<p>No plugins directory: start the server with <code>distillery --plugins DIR serve</code>.</p>';
+  view.innerHTML = dir + table('Flows', p.flows) + table('Judges', p.judges) + table('Stage kinds', p.stages)
+    + table('Record formats', p.formats);
 }
 
 async function stagesTable(id) {
@@ -149,6 +168,7 @@ async function route() {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
   try {
     if (parts[0] === 'run' && parts[1]) await runView(decodeURIComponent(parts[1]), parts[2] && decodeURIComponent(parts[2]));
+    else if (parts[0] === 'plugins') await pluginsView();
     else await runsView();
   } catch (e) {
     view.textContent = 'Cannot load: ' + e.message;

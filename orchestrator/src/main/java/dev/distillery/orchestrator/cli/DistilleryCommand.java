@@ -1,7 +1,15 @@
 package dev.distillery.orchestrator.cli;
 
+import dev.distillery.datasets.spi.Plugins;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
 
 /**
  * The {@code distillery} command line: the top of every sub-command.
@@ -21,6 +29,26 @@ import picocli.CommandLine.Command;
                 "  distillery dataset convert alpaca.jsonl --to trl-messages -o sft/",
                 "  distillery model init -o models/tiny",
                 "  distillery train examples/sft-tiny.yaml",
+                "  distillery --plugins examples/custom-flow/target run examples/custom-flow/pipeline.yaml",
                 "", "Every command has --help with examples."})
 public class DistilleryCommand {
+
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * {@code --plugins DIR}, before or after the sub-command's name: installed while the command line is parsed,
+     * so that the sub-command (and the spec validation it does first) already sees the plugins.
+     */
+    @Option(names = "--plugins", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Load flows, judges, verifiers, stage kinds and record formats from every *.jar in DIR "
+                    + "(one class loader of their own; a rebuilt jar is reloaded at the start of the next run). "
+                    + "Also the config key distillery.plugins.")
+    void plugins(Path dir) {
+        try {
+            Plugins.use(dir);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--plugins: " + e.getMessage());
+        }
+    }
 }

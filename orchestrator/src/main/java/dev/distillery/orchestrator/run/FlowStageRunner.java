@@ -41,6 +41,14 @@ final class FlowStageRunner implements StageRunner {
     }
 
     @Override
+    public Object externalInputs(StageSpec stage, java.nio.file.Path baseDir) {
+        String name = stage.stringSetting("flow", null);
+        // An unknown flow fails when the stage runs, with the registry's did-you-mean message.
+        return Flows.all().stream().filter(f -> f.name().equals(name)).findFirst()
+                .map(f -> PluginStamp.of(Flow.class, f)).orElse(null);
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public void run(StageContext ctx) {
         StageSpec s = ctx.stage();

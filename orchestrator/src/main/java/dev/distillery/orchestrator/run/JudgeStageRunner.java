@@ -42,6 +42,13 @@ final class JudgeStageRunner implements StageRunner {
     }
 
     @Override
+    public Object externalInputs(dev.distillery.orchestrator.spec.StageSpec stage, java.nio.file.Path baseDir) {
+        String name = stage.stringSetting("judge", null);
+        return Judges.providers().stream().filter(p -> p.name().equals(name)).findFirst()
+                .map(p -> PluginStamp.of(JudgeProvider.class, p)).orElse(null);
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public void run(StageContext ctx) throws Exception {
         var s = ctx.stage();

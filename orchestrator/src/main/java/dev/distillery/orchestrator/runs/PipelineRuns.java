@@ -1,6 +1,7 @@
 package dev.distillery.orchestrator.runs;
 
 import dev.distillery.datasets.json.Json;
+import dev.distillery.datasets.spi.Plugins;
 import dev.distillery.orchestrator.models.ChatModels;
 import dev.distillery.orchestrator.run.PipelineRunner;
 import dev.distillery.orchestrator.run.RunControl;
@@ -79,7 +80,7 @@ public final class PipelineRuns {
 
     /** As {@link #prepare(RunStore, Path)}; the run's spec copy holds the overridden spec, so a resume keeps them. */
     public static Prepared prepare(RunStore store, Path specFile, List<String> overrides) {
-        SpecCatalog catalog = SpecCatalog.installed().withEnvironment(System.getenv());
+        SpecCatalog catalog = catalog();
         PipelineSpec spec = PipelineSpecs.override(PipelineSpecs.read(specFile, catalog), specFile.toString(), overrides,
                 catalog);
         RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), Fingerprints.spec(spec));
@@ -111,9 +112,21 @@ public final class PipelineRuns {
             throw new UncheckedIOException(run.runDir() + ": cannot read " + ORIGIN + ": " + e.getMessage(), e);
         }
         Path specCopy = store.runDirectory(runId).specFile();
-        PipelineSpec spec = PipelineSpecs.read(specCopy, SpecCatalog.installed().withEnvironment(System.getenv()));
+        PipelineSpec spec = PipelineSpecs.read(specCopy, catalog());
         out.printf("resuming run %s (%s)%n", run.id(), spec.name());
         return execute(store, run, spec, base, out);
+    }
+
+    /**
+     * What a spec is checked against, taken at the start of each run, resume and dry run: first a plugins directory
+     * whose jars changed is reloaded, so that a rebuilt plugin is used by the next run without a restart.
+     */
+    private static SpecCatalog catalog() {
+        if (Plugins.refresh()) {
+            System.getLogger(PipelineRuns.class.getName()).log(System.Logger.Level.INFO,
+                    "reloaded " + Plugins.folder().map(Object::toString).orElse("the plugins directory"));
+        }
+        return SpecCatalog.installed().withEnvironment(System.getenv());
     }
 
     private static Outcome execute(RunStore store, RunRecord run, PipelineSpec spec, Path base, PrintWriter out) {
@@ -163,7 +176,7 @@ public final class PipelineRuns {
      */
     public static RunLedger.StageStatus dryRun(Path specFile, int n, PrintWriter out) {
         if (n < 1) throw new IllegalArgumentException("--dry-run needs a positive record count, got " + n);
-        PipelineSpec spec = PipelineSpecs.read(specFile, SpecCatalog.installed().withEnvironment(System.getenv()));
+        PipelineSpec spec = PipelineSpecs.read(specFile, catalog());
         java.util.Set<String> kept = new java.util.HashSet<>();
         List<dev.distillery.orchestrator.spec.StageSpec> stages = new java.util.ArrayList<>();
         for (var st : spec.stages()) {
