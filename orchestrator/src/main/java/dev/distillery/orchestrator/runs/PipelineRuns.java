@@ -160,9 +160,26 @@ public final class PipelineRuns {
                 .map(s -> s.stage() + ": " + s.error()).findFirst().orElse(null);
         store.markRun(run.id(), status, error);
         progress.summary();
+        printReports(spec, run.runDir(), out);
         out.printf("run %s %s%s%n", run.id(), status.name().toLowerCase(Locale.ROOT),
                 status == RunStatus.SUCCEEDED ? "" : "; continue it with `distillery resume " + run.id() + "`");
         return new Outcome(run.id(), result.status(), result.stages());
+    }
+
+    /** The tables of the run's `report` stages, after the stage table: what a study run ends with. */
+    private static void printReports(PipelineSpec spec, Path runDir, PrintWriter out) {
+        for (var s : spec.stages()) {
+            if (!s.kind().equals("report")) continue;
+            Path md = runDir.resolve("stages").resolve(s.name()).resolve("report.md");
+            if (!Files.exists(md)) continue;
+            try {
+                out.println();
+                out.print(Files.readString(md));
+                out.printf("(%s)%n%n", md);
+            } catch (IOException e) {
+                out.printf("report %s: cannot read %s: %s%n", s.name(), md, e.getMessage());
+            }
+        }
     }
 
     /** Stage kinds a dry run keeps; training, evaluation and exports (which write the user's files) are left out. */
