@@ -212,10 +212,15 @@ public final class PipelineRuns {
 
     /** The stages of a run as a table: status and counters. */
     public static void printStages(RunStore store, String runId, PipelineSpec spec, PrintWriter out) {
+        printStages(store.stages(runId), spec, out);
+    }
+
+    /** {@link #printStages(RunStore, String, PipelineSpec, PrintWriter)} from stage rows read elsewhere (a snapshot). */
+    public static void printStages(List<StageRecord> stages, PipelineSpec spec, PrintWriter out) {
         out.printf("%-20s %-10s %9s %9s %9s %6s %10s %10s%n", "stage", "status", "in", "out", "rejected", "dead",
                 "tokens", "cost $");
         Map<String, StageRecord> byName = new LinkedHashMap<>();
-        for (StageRecord r : store.stages(runId)) byName.put(r.name(), r);
+        for (StageRecord r : stages) byName.put(r.name(), r);
         for (var s : spec.stages()) {
             StageRecord r = byName.get(s.name());
             if (r == null) {

@@ -119,6 +119,11 @@ public final class RunStore implements AutoCloseable {
     private final StoreWriter writer;
     private final CallCacheRepository callCache = new CallCacheRepository(this);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set after every commit: the snapshot file other processes read is out of date. */
+    private final AtomicBoolean snapshotDirty = new AtomicBoolean(true);
+    private final long snapshotIntervalMillis;
+    private Thread snapshotter;
+    private boolean snapshotFailureReported;
 
     private RunStore(Builder b, String jdbcUrl, Connection writeConnection, Connection readConnection, Journal journal) {
         this.workspace = b.workspace;
@@ -129,6 +134,7 @@ public final class RunStore implements AutoCloseable {
         this.readConnection = readConnection;
         this.journal = journal;
         this.checkpointIntervalNanos = b.checkpointInterval.toNanos();
+        this.snapshotIntervalMillis = b.snapshotInterval.toMillis();
         this.hooks = new WriterHooks();
         this.writer = new StoreWriter(writeConnection, hooks, b.counterFlushInterval.toMillis(), "run-store-writer");
     }
@@ -151,6 +157,7 @@ public final class RunStore implements AutoCloseable {
         private Duration counterFlushInterval = Duration.ofMillis(100);
         private Clock clock = Clock.systemUTC();
         private Duration checkpointInterval = Duration.ofSeconds(1);
+        private Duration snapshotInterval = Duration.ofSeconds(1);
 
         private Builder(Path workspace) {
             this.workspace = Objects.requireNonNull(workspace, "workspace").toAbsolutePath().normalize();
@@ -189,6 +196,18 @@ public final class RunStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often, while something changes, {@link StoreSnapshot the snapshot} other processes read is rewritten
+         * (default 1 s).
+         */
+        public Builder snapshotInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("snapshotInterval must be positive, was " + interval);
+            }
+            this.snapshotInterval = interval;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -212,7 +231,7 @@ public final class RunStore implements AutoCloseable {
                         throw new RunStoreException("cannot open the run store in " + workspace + ": " + e.getMessage(), e);
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new RunStoreException("the run store in " + workspace + " is in use by another process "
+                        throw new StoreInUseException("the run store in " + workspace + " is in use by another process "
                                 + "(a running 'distillery run'?); waited " + lockWait.toMillis() + " ms", e);
                     }
                     try {
@@ -239,7 +258,9 @@ public final class RunStore implements AutoCloseable {
                 write.setAutoCommit(false);
                 journal = new Journal(workspace.resolve(JOURNAL_NAME));
                 replay(write, journal);
-                return new RunStore(this, url, write, read, journal);
+                RunStore store = new RunStore(this, url, write, read, journal);
+                store.startSnapshots();
+                return store;
             } catch (SQLException | RuntimeException e) {
                 if (journal != null) {
                     journal.close();
@@ -931,6 +952,17 @@ public final class RunStore implements AutoCloseable {
             return;
         }
         writer.close();
+        if (snapshotter != null) {
+            synchronized (snapshotDirty) {
+                snapshotDirty.notifyAll();
+            }
+            try {
+                snapshotter.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writeSnapshot(); // the final state, for whoever reads the workspace next while another process holds it
         readLock.lock();
         try {
             closeQuietly(readConnection);
@@ -954,6 +986,53 @@ public final class RunStore implements AutoCloseable {
         return "RunStore[" + jdbcUrl + "]";
     }
 
+    // ---------------------------------------------------------------- snapshot for other processes
+
+    /** Keeps {@link StoreSnapshot} up to date while this process holds the store: at most once per interval. */
+    private void startSnapshots() {
+        writeSnapshot();
+        snapshotter = Thread.ofVirtual().name("run-store-snapshot").start(() -> {
+            // Woken by close() through the monitor, never interrupted: an interrupt inside an H2 read would close
+            // the database's file channel.
+            while (!closed.get()) {
+                synchronized (snapshotDirty) {
+                    try {
+                        snapshotDirty.wait(snapshotIntervalMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!closed.get()) writeSnapshot();
+            }
+        });
+    }
+
+    private synchronized void writeSnapshot() {
+        if (!snapshotDirty.getAndSet(false)) return;
+        try {
+            StoreSnapshot s = readOpen(c -> {
+                List<RunRecord> runs = new ArrayList<>();
+                try (ResultSet rs = readStatement("SELECT id, name, spec_fingerprint, status, created_at, started_at, "
+                        + "finished_at, run_dir, error FROM runs ORDER BY created_at DESC, id DESC").executeQuery()) {
+                    while (rs.next()) runs.add(runRecord(rs));
+                }
+                Map<String, List<StageRecord>> stages = new java.util.LinkedHashMap<>();
+                for (StageRecord r : stageRows(readStatement("SELECT " + STAGE_COLUMNS + " FROM stages ORDER BY run_id, name"))) {
+                    stages.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r);
+                }
+                return new StoreSnapshot(ProcessHandle.current().pid(), clock.instant(), runs, stages);
+            });
+            s.write(workspace);
+        } catch (IOException | RuntimeException e) {
+            snapshotDirty.set(true); // try again next time
+            if (!snapshotFailureReported) {
+                snapshotFailureReported = true;
+                System.err.println("distillery: cannot write " + StoreSnapshot.file(workspace)
+                        + " (other processes' `status` will be out of date): " + e.getMessage());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- internals
 
     @FunctionalInterface
@@ -965,6 +1044,11 @@ public final class RunStore implements AutoCloseable {
         if (closed.get()) {
             throw new RunStoreException("the run store in " + workspace + " is closed");
         }
+        return readOpen(query);
+    }
+
+    /** {@link #read} without the closed check: {@link #close} uses it for the final snapshot. */
+    private <T> T readOpen(Query<T> query) {
         readLock.lock();
         try {
             return query.run(readConnection);
@@ -1189,6 +1273,7 @@ public final class RunStore implements AutoCloseable {
 
         @Override
         public void afterCommit(Connection connection) throws SQLException, IOException {
+            snapshotDirty.set(true);
             journal.writePending();
             boolean due = journal.size() > JOURNAL_LIMIT_BYTES
                     || System.nanoTime() - lastCheckpoint > checkpointIntervalNanos
