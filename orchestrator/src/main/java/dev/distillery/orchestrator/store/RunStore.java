@@ -95,6 +95,12 @@ public final class RunStore implements AutoCloseable {
     private static final String ITEM_EXISTS = "SELECT 1 FROM work_items WHERE run_id = ? AND stage = ? AND item_key = ?";
     private static final String INSERT_ITEM = "INSERT INTO work_items (run_id, stage, item_key, status, output_ids, done_at) "
             + "VALUES (?, ?, ?, 'DONE', ?, ?)";
+    private static final String PROGRESS_OF_STAGE = "SELECT records_in, records_out, records_rejected, "
+            + "records_dead_lettered FROM stages WHERE run_id = ? AND name = ?";
+    /** Replays a progress entry: counts only grow between resets, so the larger value is the later one. */
+    private static final String REPLAY_PROGRESS = "UPDATE stages SET records_in = GREATEST(records_in, ?), "
+            + "records_out = GREATEST(records_out, ?), records_rejected = GREATEST(records_rejected, ?), "
+            + "records_dead_lettered = GREATEST(records_dead_lettered, ?) WHERE run_id = ? AND name = ? AND fingerprint = ?";
     private static final String MERGE_METRIC = "MERGE INTO metrics (run_id, stage, series, step, val, at) "
             + "KEY (run_id, stage, series, step) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String MERGE_CACHE = "MERGE INTO call_cache (cache_key, model, response, tokens_in, tokens_out, created_at) "
@@ -280,6 +286,19 @@ public final class RunStore implements AutoCloseable {
             for (JsonNode e : journal.readAll()) {
                 switch (e.get("t").asText()) {
                     case "item" -> replayItem(c, e);
+                    case "progress" -> {
+                        // A stage reset since has another fingerprint (or was checkpointed with the journal emptied).
+                        try (PreparedStatement ps = c.prepareStatement(REPLAY_PROGRESS)) {
+                            ps.setLong(1, e.get("in").asLong());
+                            ps.setLong(2, e.get("out").asLong());
+                            ps.setLong(3, e.get("rejected").asLong());
+                            ps.setLong(4, e.get("dead").asLong());
+                            ps.setString(5, e.get("run").asText());
+                            ps.setString(6, e.get("stage").asText());
+                            ps.setString(7, e.get("fp").asText());
+                            ps.executeUpdate();
+                        }
+                    }
                     case "event" -> {
                         try (PreparedStatement ps = c.prepareStatement("MERGE INTO events (seq, run_id, stage, at, type, payload) "
                                 + "KEY (seq) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -722,6 +741,41 @@ public final class RunStore implements AutoCloseable {
                         .add(delta.deadLettered()).add(delta.tokensIn()).add(delta.tokensOut()).add(delta.costMicros());
                 journal.add(entry);
                 return true;
+            }).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves the in-order progress of a stage: {@code delta} (the records taken from its inputs, written and rejected
+     * since the last call) is added to its counters in one transaction, durable when this returns. For stages that
+     * finish their inputs in input order, which every built-in stage does: the counters then say which prefix of the
+     * inputs is done, so no row per item is needed. The journal keeps the stage's counts after the change, not the
+     * delta, so replaying an entry twice changes nothing.
+     */
+    public void commitProgress(String runId, String stage, Counters delta) {
+        Objects.requireNonNull(delta, "delta");
+        try {
+            writer.submit(c -> {
+                String fingerprint = stageFingerprint(runId, stage);
+                if (fingerprint == null) {
+                    throw noStage(runId, stage);
+                }
+                addCounters(writeStatement(ADD_COUNTERS), runId, stage, delta);
+                PreparedStatement now = writeStatement(PROGRESS_OF_STAGE);
+                now.setString(1, runId);
+                now.setString(2, stage);
+                try (ResultSet rs = now.executeQuery()) {
+                    rs.next();
+                    journal.add(Json.object().put("t", "progress").put("run", runId).put("stage", stage)
+                            .put("fp", fingerprint).put("in", rs.getLong(1)).put("out", rs.getLong(2))
+                            .put("rejected", rs.getLong(3)).put("dead", rs.getLong(4)));
+                }
+                return null;
             }).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
