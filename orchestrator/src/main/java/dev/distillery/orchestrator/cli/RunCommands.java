@@ -39,6 +39,14 @@ final class RunCommands {
         Path dir;
     }
 
+    /** How run and resume show progress. */
+    static class Display {
+        @Option(names = "--plain", description = "Plain progress lines even on a terminal (as when the output is "
+                + "piped, or NO_COLOR is set, or TERM=dumb); on a terminal, one line per stage is otherwise redrawn "
+                + "in place.")
+        boolean plain;
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Run a pipeline spec: the spec is validated first (every problem at once), then stages run, "
                     + "streaming where they can. Progress is printed as it goes.",
@@ -62,6 +70,9 @@ final class RunCommands {
                         + "workspace; prints the first records of each stage (training, eval and export are skipped).")
         Integer dryRun;
 
+        @picocli.CommandLine.Mixin
+        Display display = new Display();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -69,7 +80,7 @@ final class RunCommands {
                 return PipelineRuns.dryRun(file, dryRun, out) == RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
             }
             try (RunStore store = RunStore.open(workspace.dir)) {
-                return PipelineRuns.start(store, file, out).succeeded() ? 0 : 1;
+                return PipelineRuns.start(store, file, out, PipelineRuns.liveTerminal(display.plain)).succeeded() ? 0 : 1;
             }
         }
     }
@@ -87,10 +98,14 @@ final class RunCommands {
         @picocli.CommandLine.Mixin
         Workspace workspace = new Workspace();
 
+        @picocli.CommandLine.Mixin
+        Display display = new Display();
+
         @Override
         public Integer call() {
             try (RunStore store = RunStore.open(workspace.dir)) {
-                return PipelineRuns.resume(store, runId, spec.commandLine().getOut()).succeeded() ? 0 : 1;
+                return PipelineRuns.resume(store, runId, spec.commandLine().getOut(),
+                        PipelineRuns.liveTerminal(display.plain)).succeeded() ? 0 : 1;
             }
         }
     }
