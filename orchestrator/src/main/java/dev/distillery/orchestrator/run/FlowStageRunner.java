@@ -62,13 +62,32 @@ final class FlowStageRunner implements StageRunner {
             long dead = results.stream().filter(r -> r instanceof dev.distillery.generators.flow.FlowResult.Failure).count();
             ctx.commitNext(inputs.size(), written, 0, dead);
         });
+        // Tokens and cost are counted as batches finish, not only at the end, so progress shows them as they grow.
+        Usage usage = new Usage();
+        b.listener(p -> usage.countUpTo(ctx, p));
         RunReport report = b.build().run(pending(ctx), RecordSink.discard());
         var p = report.progress();
-        ctx.count(RunLedger.Counter.TOKENS_IN, p.inputTokens());
-        ctx.count(RunLedger.Counter.TOKENS_OUT, p.outputTokens());
-        ctx.count(RunLedger.Counter.COST_MICRO_USD, Math.round(p.cost() * 1e6));
+        usage.countUpTo(ctx, p);
         ctx.event("flow-finished", Map.of("stop_reason", report.stopReason().name().toLowerCase(),
                 "outputs", p.accepted(), "dead_letters", p.deadLettered(), "calls", p.calls()));
+    }
+
+    /** What this attempt has added to the stage's token and cost counters so far. */
+    private static final class Usage {
+        private long tokensIn;
+        private long tokensOut;
+        private long costMicros;
+
+        /** Adds the growth since the last call; the flow's progress only grows. */
+        synchronized void countUpTo(StageContext ctx, dev.distillery.generators.flow.FlowProgress p) {
+            long cost = Math.round(p.cost() * 1e6);
+            ctx.count(RunLedger.Counter.TOKENS_IN, p.inputTokens() - tokensIn);
+            ctx.count(RunLedger.Counter.TOKENS_OUT, p.outputTokens() - tokensOut);
+            ctx.count(RunLedger.Counter.COST_MICRO_USD, cost - costMicros);
+            tokensIn = p.inputTokens();
+            tokensOut = p.outputTokens();
+            costMicros = cost;
+        }
     }
 
     /** The stage's budget minus what earlier attempts spent; null when the stage has none. */

@@ -55,7 +55,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * be exact across a kill. Nothing is fsynced: a power cut can lose recent writes.
  *
  * <p>One process at a time: H2 locks the file ({@code FILE_LOCK=FS}, released by the OS when a process dies), so a
- * second {@code open} of the same workspace waits up to {@code lockWait} and then fails with a clear message.
+ * second {@code open} of the same workspace waits up to {@code lockWait} and then fails with a
+ * {@link StoreInUseException}. The holder keeps a {@link StoreSnapshot} file up to date for such readers.
  *
  * <p>Usage:
  * <pre>{@code
