@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Progress of a running pipeline. Plain (a log, a pipe): a line when a stage starts or ends, and every few seconds one
@@ -41,6 +43,7 @@ final class Progress implements PipelineRunner.Listener {
     private final long t0 = System.nanoTime();
     private final LiveDisplay live;
     private Thread ticker;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** @param live the display to redraw on a terminal; null for plain lines */
     Progress(RunStore store, String runId, PipelineSpec spec, PrintWriter out, Path cancelFlag, RunControl control,
@@ -86,9 +89,9 @@ final class Progress implements PipelineRunner.Listener {
     void start() {
         ticker = Thread.ofVirtual().name("distillery-progress").start(() -> {
             long lastPrint = System.currentTimeMillis();
-            while (!Thread.currentThread().isInterrupted()) {
+            while (true) {
                 try {
-                    Thread.sleep(250);
+                    if (stopped.await(250, TimeUnit.MILLISECONDS)) return;
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -111,7 +114,9 @@ final class Progress implements PipelineRunner.Listener {
 
     void stop() {
         if (ticker != null) {
-            ticker.interrupt();
+            // Not an interrupt: the ticker may be inside a run-store read, and an interrupted H2 file read closes the
+            // database's file channel.
+            stopped.countDown();
             try {
                 ticker.join(2_000);
             } catch (InterruptedException e) {
