@@ -70,15 +70,17 @@ class StatusWhileRunningTest {
             assertTrue(runs.contains("held by process " + child.pid()), runs);
             assertTrue(runs.matches("(?s).*" + Pattern.quote(runId) + "\\s+slow\\s+running.*"), runs);
 
-            String first = command(new RunCommands.Status(), runId, "-w", ws.toString());
+            // The snapshot lags the child's own progress lines by up to a second: look until it shows answers.
+            String first = statusUntil(runId, ws, in -> in > 0);
             assertTrue(first.contains("held by process " + child.pid()), first);
             assertTrue(first.contains("run " + runId + " (slow): running"), first);
             long in1 = answersIn(first);
-            Thread.sleep(1_500); // the holder rewrites its snapshot every second; the teacher answers under 10 a second
-            String second = command(new RunCommands.Status(), runId, "-w", ws.toString());
+            // The holder rewrites its snapshot every second; the teacher answers under 10 a second.
+            String second = statusUntil(runId, ws, in -> in > in1);
             long in2 = answersIn(second);
-            assertTrue(in1 > 0 && in2 > in1 && in2 < TASKS, "answers in, two looks 1.5 s apart: " + in1 + " then " + in2
-                    + "\n" + first + "\n" + second);
+            assertTrue(second.contains("(slow): running"), second);
+            assertTrue(in2 > in1 && in2 < TASKS, "answers in, two looks: " + in1 + " then " + in2 + "\n" + first
+                    + "\n" + second);
 
             assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the run finishes");
             assertEquals(0, child.exitValue(), Files.readString(tmp.resolve("child.log")));
@@ -89,6 +91,17 @@ class StatusWhileRunningTest {
             assertEquals(TASKS, answersIn(after), after);
         } finally {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code status} every 300 ms until the answers row's IN count passes {@code test} (at most 20 s). */
+    private static String statusUntil(String runId, Path ws, java.util.function.LongPredicate test)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            String status = command(new RunCommands.Status(), runId, "-w", ws.toString());
+            if (test.test(answersIn(status)) || System.currentTimeMillis() > deadline) return status;
+            Thread.sleep(300);
         }
     }
 
