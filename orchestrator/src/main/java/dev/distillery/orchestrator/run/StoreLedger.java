@@ -78,6 +78,13 @@ public final class StoreLedger implements RunLedger {
     }
 
     @Override
+    public void commitInOrder(String stage, long items, long committedAfter, long rejected, long deadLettered) {
+        long before = committed.getOrDefault(stage, 0L);
+        store.commitProgress(runId, stage, new Counters(items, committedAfter - before, rejected, deadLettered, 0, 0, 0));
+        committed.put(stage, committedAfter);
+    }
+
+    @Override
     public void commitAll(String stage, long count, long in, long rejected) {
         long before = committed.getOrDefault(stage, 0L);
         store.addCounters(runId, stage, new Counters(in, count - before, rejected, 0, 0, 0, 0));

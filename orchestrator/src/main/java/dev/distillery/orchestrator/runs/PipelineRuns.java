@@ -63,14 +63,35 @@ public final class PipelineRuns {
 
     /** Validates {@code specFile} (every problem at once), creates a run and executes it. */
     public static Outcome start(RunStore store, Path specFile, PrintWriter out) {
-        return start(store, specFile, List.of(), out);
+        return start(store, specFile, List.of(), out, false);
     }
 
     /** As {@link #start(RunStore, Path, PrintWriter)} with {@code KEY=VALUE} overrides of the spec (see --set). */
     public static Outcome start(RunStore store, Path specFile, List<String> overrides, PrintWriter out) {
+        return start(store, specFile, overrides, out, false);
+    }
+
+    /**
+     * {@link #start(RunStore, Path, PrintWriter)}; {@code live} redraws one progress line per stage in place (for a
+     * terminal, see {@link #liveTerminal}) instead of printing plain lines.
+     */
+    public static Outcome start(RunStore store, Path specFile, PrintWriter out, boolean live) {
+        return start(store, specFile, List.of(), out, live);
+    }
+
+    /** With overrides of the spec ({@code --set}) and the choice of live progress. */
+    public static Outcome start(RunStore store, Path specFile, List<String> overrides, PrintWriter out, boolean live) {
         Prepared p = prepare(store, specFile, overrides);
         out.printf("run %s (%s) in %s%n", p.run().id(), p.spec().name(), p.run().runDir());
-        return execute(store, p, out);
+        return execute(store, p.run(), p.spec(), p.baseDir(), out, live);
+    }
+
+    /**
+     * Whether progress can be drawn live: stdout is a terminal and neither {@code plain} (the {@code --plain}
+     * option), {@code NO_COLOR} nor a dumb {@code TERM} asks for plain lines.
+     */
+    public static boolean liveTerminal(boolean plain) {
+        return Progress.liveTerminal(plain, System.getenv());
     }
 
     /** Validates {@code specFile} and creates its run (directory, spec copy, origin), without executing it. */
@@ -98,11 +119,16 @@ public final class PipelineRuns {
 
     /** Executes a prepared run to its end (or until cancelled). */
     public static Outcome execute(RunStore store, Prepared p, PrintWriter out) {
-        return execute(store, p.run(), p.spec(), p.baseDir(), out);
+        return execute(store, p.run(), p.spec(), p.baseDir(), out, false);
     }
 
     /** Continues run {@code runId} from its stored spec: done work is reused, unfinished stages continue. */
     public static Outcome resume(RunStore store, String runId, PrintWriter out) {
+        return resume(store, runId, out, false);
+    }
+
+    /** {@link #resume(RunStore, String, PrintWriter)}, with live progress lines when {@code live}. */
+    public static Outcome resume(RunStore store, String runId, PrintWriter out, boolean live) {
         RunRecord run = run(store, runId);
         Path base;
         try {
@@ -114,7 +140,7 @@ public final class PipelineRuns {
         Path specCopy = store.runDirectory(runId).specFile();
         PipelineSpec spec = PipelineSpecs.read(specCopy, catalog());
         out.printf("resuming run %s (%s)%n", run.id(), spec.name());
-        return execute(store, run, spec, base, out);
+        return execute(store, run, spec, base, out, live);
     }
 
     /**
@@ -129,14 +155,16 @@ public final class PipelineRuns {
         return SpecCatalog.installed().withEnvironment(System.getenv());
     }
 
-    private static Outcome execute(RunStore store, RunRecord run, PipelineSpec spec, Path base, PrintWriter out) {
+    private static Outcome execute(RunStore store, RunRecord run, PipelineSpec spec, Path base, PrintWriter out,
+                                   boolean live) {
         store.markRun(run.id(), RunStatus.RUNNING, null);
         RunControl control = new RunControl();
         Path cancelFlag = run.runDir().resolve(CANCEL);
         // Ctrl-C stops the stages between items; what they committed stays committed and `resume` continues.
         Thread hook = new Thread(control::cancel, "distillery-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
-        Progress progress = new Progress(store, run.id(), spec, out, cancelFlag, control);
+        Progress progress = new Progress(store, run.id(), spec, out, cancelFlag, control,
+                live ? new LiveDisplay(Progress.terminalWidth(System.getenv())) : null);
         PipelineRunner.RunResult result;
         try (ChatModels models = new ChatModels(spec.models(), base, run.runDir().resolve("spec.yaml").toString())
                 .withCallCache(new StoreCallCache(store.callCache()))) {
@@ -254,10 +282,15 @@ public final class PipelineRuns {
 
     /** The stages of a run as a table: status and counters. */
     public static void printStages(RunStore store, String runId, PipelineSpec spec, PrintWriter out) {
+        printStages(store.stages(runId), spec, out);
+    }
+
+    /** {@link #printStages(RunStore, String, PipelineSpec, PrintWriter)} from stage rows read elsewhere (a snapshot). */
+    public static void printStages(List<StageRecord> stages, PipelineSpec spec, PrintWriter out) {
         out.printf("%-20s %-10s %9s %9s %9s %6s %10s %10s%n", "stage", "status", "in", "out", "rejected", "dead",
                 "tokens", "cost $");
         Map<String, StageRecord> byName = new LinkedHashMap<>();
-        for (StageRecord r : store.stages(runId)) byName.put(r.name(), r);
+        for (StageRecord r : stages) byName.put(r.name(), r);
         for (var s : spec.stages()) {
             StageRecord r = byName.get(s.name());
             if (r == null) {
