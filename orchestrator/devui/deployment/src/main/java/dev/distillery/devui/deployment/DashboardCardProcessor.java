@@ -28,16 +28,13 @@ public class DashboardCardProcessor {
 
     @BuildStep(onlyIf = IsLocalDevelopment.class)
     CardPageBuildItem dashboardCard(HttpRootPathBuildItem httpRoot) {
-        // Read through the build's configuration rather than a config root of our own: the orchestrator reads the same
-        // property at run time (serve --workspace), and a build-time root would pin it to its build-time value.
+        // Read from the build's configuration, not through a config root of our own: that would make it a build-time
+        // property of the application, while the orchestrator takes it at run time (serve --workspace).
         String workspace = ConfigProvider.getConfig()
                 .getOptionalValue(WORKSPACE_PROPERTY, String.class)
                 .orElse(DEFAULT_WORKSPACE);
-        return card(CardLinks.of(httpRoot.getRootPath(), httpRoot.resolvePath(RUNS_API), workspace, Path.of("")));
-    }
+        CardLinks links = CardLinks.of(httpRoot.getRootPath(), httpRoot.resolvePath(RUNS_API), workspace, Path.of(""));
 
-    /** The card for the given links; kept apart from the build step so that the page list reads in one place. */
-    static CardPageBuildItem card(CardLinks links) {
         CardPageBuildItem card = new CardPageBuildItem();
         // Embedded in the Dev UI, plus an icon beside the title that opens it in a tab of its own (the second url).
         card.addPage(Page.externalPageBuilder("Dashboard")

@@ -2,6 +2,7 @@ package dev.distillery.devui.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
@@ -30,6 +31,6 @@ class CardLinksTest {
     void aBlankWorkspaceIsRejectedNamingTheProperty() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> CardLinks.of("/", "/api/runs", " ", Path.of("/srv")));
-        assertEquals(true, error.getMessage().contains("distillery.workspace"), error.getMessage());
+        assertTrue(error.getMessage().contains("distillery.workspace"), error.getMessage());
     }
 }

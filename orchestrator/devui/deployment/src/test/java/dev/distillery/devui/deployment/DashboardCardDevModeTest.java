@@ -2,6 +2,7 @@ package dev.distillery.devui.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -22,7 +23,8 @@ import io.quarkus.test.QuarkusDevModeTest;
 /**
  * Starts an application in dev mode with this extension and reads what the Dev UI itself serves to the browser
  * ({@code /q/dev-ui/devui-data.js}, the list of extension cards): the Distillery card must be there with its pages.
- * A non-default HTTP root path shows that the links follow the application's paths rather than assuming "/".
+ * A non-default HTTP root path shows that the links follow the application's paths rather than assuming "/"; a changed
+ * workspace shows that the card is rebuilt on a live reload.
  */
 class DashboardCardDevModeTest extends DevUIBuildTimeDataTest {
 
@@ -60,33 +62,30 @@ class DashboardCardDevModeTest extends DevUIBuildTimeDataTest {
     }
 
     @Test
-    void theDevUiListsADistilleryCardThatOpensTheDashboardAndTheRunsApi() throws Exception {
+    void theDevUiListsADistilleryCardThatOpensTheDashboardAndTheRunsApiAndFollowsALiveReload() throws Exception {
         JsonNode card = distilleryCard();
 
         JsonNode dashboard = page(card, "Dashboard");
         assertEquals("/distillery/", dashboard.at("/metadata/externalUrl").asText(), dashboard.toString());
         assertEquals("text/html", dashboard.at("/metadata/mimeType").asText(), dashboard.toString());
-        assertEquals(true, dashboard.get("embed").asBoolean(), "the dashboard opens inside the Dev UI: " + dashboard);
+        assertTrue(dashboard.get("embed").asBoolean(), "the dashboard opens inside the Dev UI: " + dashboard);
         // The second url(..) argument: an icon beside the title that opens the dashboard in a tab of its own.
         String newTabLink = dashboard.get("staticLabel").asText();
-        assertEquals(true, newTabLink.contains("href='/distillery/' target='_blank'"), newTabLink);
+        assertTrue(newTabLink.contains("href='/distillery/' target='_blank'"), newTabLink);
 
         JsonNode runs = page(card, "Runs API");
         assertEquals("/distillery/api/runs", runs.at("/metadata/externalUrl").asText(), runs.toString());
         assertEquals("application/json", runs.at("/metadata/mimeType").asText(), runs.toString());
         // The Dev UI puts a space before every label.
         assertEquals("target/card-runs", runs.get("staticLabel").asText().strip(), runs.toString());
-        assertEquals(true, runs.get("tooltip").asText().endsWith("/target/card-runs"), runs.toString());
-    }
+        assertTrue(runs.get("tooltip").asText().endsWith("/target/card-runs"), runs.toString());
 
-    @Test
-    void aChangedWorkspaceShowsOnTheCardAfterALiveReload() throws Exception {
+        // One test rather than two: QuarkusDevModeTest starts the application afresh for every test method.
         APP.modifyResourceFile("application.properties",
                 properties -> properties.replace("target/card-runs", "target/other-runs"));
-
         // The first request after the change rebuilds the application, and with it the card.
-        JsonNode runs = page(distilleryCard(), "Runs API");
-        assertEquals("target/other-runs", runs.get("staticLabel").asText().strip(), runs.toString());
+        JsonNode reloaded = page(distilleryCard(), "Runs API");
+        assertEquals("target/other-runs", reloaded.get("staticLabel").asText().strip(), reloaded.toString());
     }
 
     private JsonNode distilleryCard() throws Exception {
