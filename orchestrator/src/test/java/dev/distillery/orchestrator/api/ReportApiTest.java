@@ -35,9 +35,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code GET /api/runs/{id}/reports} and the dashboard's Report section, over real HTTP and in headless Chromium, on
- * a small sandbox study that runs every stage for real: teacher answers, the verifier, SFT of a tiny student, held-out
- * evaluation of the untrained and the trained student per skill, on-policy samples with the verifier on them, and the
- * report comparing the two evaluations. Expected values come from the report stage's own report.json on disk.
+ * a small sandbox study that runs every stage for real: teacher answers and the verifier, SFT of a tiny student,
+ * held-out evaluation of the untrained and the trained student per skill, on-policy samples with the verifier on them,
+ * and the report comparing the two evaluations. A student this small learns no sandbox skill in seconds, so it is
+ * trained on a drill it can learn (answer "hi" to a greeting): the held-out "greeting" group then goes from 0% to
+ * high while the sandbox skills stay at 0, which gives the tables both kinds of cell (a difference whose interval
+ * excludes zero, and ones that do not). Expected values come from the report stage's own report.json on disk.
  */
 @QuarkusTest
 @TestProfile(RunsApiTest.Workspace.class)
@@ -59,6 +62,7 @@ class ReportApiTest {
               teacher: {provider: sandbox, parameters: {error_rate: 0.2, seed: 7}}
             stages:
               - {name: tasks, kind: source, path: tasks.jsonl}
+              - {name: drill, kind: source, path: drill.jsonl}
               - name: answers
                 kind: flow
                 inputs: [tasks]
@@ -70,16 +74,16 @@ class ReportApiTest {
               - {name: kept, kind: filter, inputs: [verified], require: [sandbox-verifier]}
               - name: sft
                 kind: train
-                inputs: [kept]
+                inputs: [drill]
                 train:
                   method: full
                   base_model:
                     path: BASE
                     init: {family: llama, hidden: 32, layers: 1, heads: 2, kv_heads: 1, intermediate: 64, vocab: 384,
                            context: 96, seed: 1}
-                  optimizer: {learning_rate: 3.0e-3, weight_decay: 0.0}
+                  optimizer: {learning_rate: 1.0e-2, weight_decay: 0.0}
                   batch: {micro_batch_size: 16, max_length: 48}
-                  max_steps: 8
+                  max_steps: 30
                   seed: 42
                   output: ignored
               - {name: eval-base, kind: eval, inputs: [sft], model: base, data: heldout.jsonl, verifier: normalized,
@@ -141,6 +145,12 @@ class ReportApiTest {
         Set<String> seen = new HashSet<>();
         write(dir.resolve("tasks.jsonl"), world.evalSet(12, 1, seen), seen, false);
         write(dir.resolve("heldout.jsonl"), world.evalSet(5, 2026, seen), seen, true);
+        List<String> drill = new ArrayList<>(), greetings = new ArrayList<>();
+        String[] names = {"Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ivy", "Jo", "Kim", "Lu"};
+        for (int i = 0; i < 64; i++) drill.add(greeting(names[i % names.length], i % 2 == 0 ? "Greet" : "Say hi to"));
+        for (String name : List.of("Mo", "Ned", "Oli", "Pam", "Quin", "Ros", "Sid", "Tom")) greetings.add(greeting(name, "Greet"));
+        Files.write(dir.resolve("drill.jsonl"), drill);
+        Files.write(dir.resolve("heldout.jsonl"), greetings, java.nio.file.StandardOpenOption.APPEND);
         Path spec = dir.resolve("study.yaml");
         Files.writeString(spec, STUDY.replace("BASE", dir.resolve("base").toString()));
         String id = start(spec);
@@ -157,6 +167,14 @@ class ReportApiTest {
         awaitSuccess(id);
         studyId = id;
         return id;
+    }
+
+    private static String greeting(String name, String verb) {
+        var o = Json.object();
+        var m = o.putArray("messages");
+        m.addObject().put("role", "user").put("content", verb + " " + name + ".");
+        m.addObject().put("role", "assistant").put("content", "hi");
+        return Json.string(o.put("skill", "greeting"));
     }
 
     private static void write(Path file, List<Task> tasks, Set<String> seen, boolean withAnswer) throws Exception {
@@ -208,14 +226,21 @@ class ReportApiTest {
                     .get("groups");
             assertEquals(groups, report.at("/accuracy/" + eval));
             for (String skill : skills) assertEquals(5, groups.path(skill).path("n").asInt(), eval + " " + skill);
+            assertEquals(8, groups.path("greeting").path("n").asInt(), eval + " greeting");
         }
         assertEquals(1, report.get("comparisons").size());
         assertEquals("eval-sft", report.at("/comparisons/0/a").asText());
-        assertEquals(9, report.get("stages").size(), "every stage but the report itself");
+        assertEquals(10, report.get("stages").size(), "every stage but the report itself");
         assertEquals("samples", report.at("/diversity/0/stage").asText());
         assertEquals(2L * 12 * skills.size(), report.at("/diversity/0/answers").asLong());
-        assertEquals(1.0, report.at("/agreement/0/precision").asDouble());
-        assertEquals(1.0, report.at("/agreement/0/recall").asDouble());
+        // The verifier against itself: accuracy 1, and precision and recall 1 unless no sample passed (the tiny
+        // student rarely answers a sandbox task right), in which case report.json writes them as "NaN".
+        assertEquals(2L * 12 * skills.size(), report.at("/agreement/0/n").asLong());
+        assertEquals(1.0, report.at("/agreement/0/accuracy").asDouble());
+        for (String field : List.of("precision", "recall")) {
+            double v = report.at("/agreement/0/" + field).asDouble();
+            assertTrue(v == 1.0 || Double.isNaN(v), field + " " + v);
+        }
 
         assertEquals(404, get("api/runs/no-such-run/reports").statusCode());
     }
@@ -346,6 +371,11 @@ class ReportApiTest {
             assertShown(v.get("high").asDouble(), n.get(2), group + " difference high");
         }
 
+        String diffTable = dom.substring(dom.indexOf("<table class=\"report-comparisons\">"));
+        diffTable = diffTable.substring(0, diffTable.indexOf("</table>"));
+        assertTrue(diffTable.contains("diff-pos") && diffTable.contains("diff-neutral"),
+                "the drilled greeting improves beyond doubt, the sandbox skills do not:\n" + diffTable);
+
         // Stages, diversity and agreement: a row each, with the report's numbers.
         List<List<String>> stages = cells(dom, "report-stages");
         assertEquals(report.get("stages").size(), stages.size());
@@ -363,7 +393,13 @@ class ReportApiTest {
         assertTrue(diversity.get(0).get(1).endsWith("|" + report.at("/diversity/0/answers").asLong()), diversity.toString());
         List<List<String>> agreement = cells(dom, "report-agreement");
         assertEquals(1, agreement.size());
-        assertTrue(agreement.get(0).get(4).endsWith("|1.000") && agreement.get(0).get(5).endsWith("|1.000"), agreement.toString());
+        List<String> fields = List.of("n", "precision", "recall", "accuracy");
+        for (int i = 0; i < fields.size(); i++) {
+            JsonNode v = report.at("/agreement/0/" + fields.get(i));
+            String expected = i == 0 ? v.asText() : Double.isNaN(v.asDouble()) ? "–"
+                    : String.format(java.util.Locale.ROOT, "%.3f", v.asDouble());
+            assertTrue(agreement.get(0).get(3 + i).endsWith("|" + expected), fields.get(i) + " " + expected + ": " + agreement);
+        }
 
         // The live page, opened as the run started, fetched the report when the report stage finished.
         if (livePage != null) {
