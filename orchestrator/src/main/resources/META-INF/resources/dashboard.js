@@ -241,7 +241,10 @@ async function runView(id, stage) {
   const refreshJudges = () => { clearTimeout(judgesTimer); judgesTimer = setTimeout(() => judgesSection(id), 500); };
   // The report is written when its stage finishes; the stage table says which stages are `report` stages.
   let reportTimer = null;
-  const refreshReport = () => { clearTimeout(reportTimer); reportTimer = setTimeout(async () => reportSection(id, await getJson(`api/runs/${id}/stages`)), 500); };
+  const refreshReport = () => {
+    clearTimeout(reportTimer);
+    reportTimer = setTimeout(() => getJson(`api/runs/${id}/stages`).then(s => reportSection(id, s)).catch(() => {}), 500);
+  };
   stream = new EventSource(`api/runs/${id}/events/stream`);
   const onEvent = e => {
     const ev = JSON.parse(e.data);
