@@ -42,7 +42,7 @@ import java.util.stream.Stream;
 /**
  * The REST API of {@code distillery serve}: runs, their stages and counters, samples of each stage's records (paged),
  * metric series, events (a page, or server-sent events with history replay), the judges' score histograms and
- * report cards, and starting and cancelling runs.
+ * report cards, the study reports of {@code report} stages, and starting and cancelling runs.
  */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -64,6 +64,16 @@ public class RunsResource {
     /** One record of a stage's output, with its line number (the page cursor). */
     public record Sample(long line, JsonNode record) {
     }
+
+    /**
+     * A {@code report} stage's output: its {@code report.json} as written ({@code report}) and its Markdown table, or
+     * {@code error} (and no report) when the file cannot be served, e.g. a link that leaves the run directory.
+     */
+    public record StageReport(String stage, String status, JsonNode report, String markdown, String error) {
+    }
+
+    /** The files a {@code report} stage writes to its stage directory (ReportRunner's JSON and MARKDOWN). */
+    private static final String REPORT_JSON = "report.json", REPORT_MARKDOWN = "report.md";
 
     @GET
     public List<RunRecord> runs() {
@@ -162,6 +172,41 @@ public class RunsResource {
                 .collect(Collectors.toMap(StageRecord::name, s -> s.status().name(), (a, b) -> b));
         return JudgeOverviews.builder(dir, spec).limit(limit).references(references).resamples(resamples).build()
                 .compute(id, statuses);
+    }
+
+    /**
+     * The study report of every {@code report} stage of the run that has written one, in stage order. Paths go through
+     * the run directory, which refuses any that would leave it (a symbolic link included): such a report is listed
+     * with an {@code error} instead of its content.
+     */
+    @GET
+    @Path("/{id}/reports")
+    public List<StageReport> reports(@PathParam("id") String id) {
+        run(id);
+        var dir = service.store().runDirectory(id);
+        List<StageReport> out = new ArrayList<>();
+        for (StageRecord s : service.store().stages(id)) {
+            if (!s.kind().equals("report")) continue;
+            String status = s.status().name();
+            java.nio.file.Path json, markdown;
+            try {
+                dir.stageDir(s.name()); // the stage name must be one plain segment
+                json = dir.resolve("stages/" + s.name() + "/" + REPORT_JSON);
+                markdown = dir.resolve("stages/" + s.name() + "/" + REPORT_MARKDOWN);
+            } catch (IllegalArgumentException e) { // UnsafePathException among them
+                out.add(new StageReport(s.name(), status, null, null, e.getMessage()));
+                continue;
+            }
+            if (!Files.isRegularFile(json)) continue; // not written yet (or the stage failed before writing)
+            try {
+                out.add(new StageReport(s.name(), status, Json.MAPPER.readTree(json.toFile()),
+                        Files.isRegularFile(markdown) ? Files.readString(markdown) : null, null));
+            } catch (IOException e) {
+                out.add(new StageReport(s.name(), status, null, null,
+                        "cannot read " + REPORT_JSON + " of stage '" + s.name() + "': " + e.getMessage()));
+            }
+        }
+        return out;
     }
 
     @GET
