@@ -46,6 +46,8 @@ final class ReportRunner implements StageRunner {
     @Override
     public void run(StageContext ctx) throws IOException {
         Path stagesDir = ctx.stageDir().getParent();
+        // Only stages upstream of this one have finished for sure; anything else may still be writing.
+        Set<String> upstream = upstream(ctx.pipeline(), ctx.stage().name());
         ObjectNode report = Json.object().put("pipeline", ctx.pipeline().name());
         StringBuilder md = new StringBuilder("# " + ctx.pipeline().name() + "\n");
 
@@ -92,6 +94,12 @@ final class ReportRunner implements StageRunner {
             List<String[]> arms = new ArrayList<>();
             for (Object o : pairs) {
                 List<?> pair = (List<?>) o;
+                for (Object side : pair) {
+                    if (!upstream.contains(String.valueOf(side))) {
+                        throw new IllegalArgumentException("stage '" + ctx.stage().name() + "': compare stage '" + side
+                                + "' is not upstream of the report; list it among the inputs");
+                    }
+                }
                 arms.add(new String[]{String.valueOf(pair.get(0)), String.valueOf(pair.get(1))});
                 md.append(' ').append(pair.get(0)).append(" − ").append(pair.get(1)).append(" |");
             }
@@ -141,6 +149,7 @@ final class ReportRunner implements StageRunner {
         // Diversity of on-policy samples, stage by stage (a falling column is a collapse warning).
         ArrayNode diversity = report.putArray("diversity");
         for (StageSpec s : ctx.pipeline().stages()) {
+            if (!upstream.contains(s.name())) continue;
             Path f = stagesDir.resolve(s.name()).resolve(SampleRunner.REPORT);
             if (Files.exists(f)) diversity.add(((ObjectNode) Json.MAPPER.readTree(f.toFile())).put("stage", s.name()));
         }
@@ -161,6 +170,10 @@ final class ReportRunner implements StageRunner {
                     + "|---|---|---|---:|---:|---:|---:|\n");
             for (Object o : entries) {
                 Map<?, ?> e = (Map<?, ?>) o;
+                if (!upstream.contains(String.valueOf(e.get("stage")))) {
+                    throw new IllegalArgumentException("stage '" + ctx.stage().name() + "': agreement stage '" + e.get("stage")
+                            + "' is not upstream of the report, so it may not have finished; list it among the inputs");
+                }
                 ObjectNode a = agreement(stagesDir, String.valueOf(e.get("stage")), String.valueOf(e.get("judge")),
                         String.valueOf(e.get("reference")), e.get("threshold") instanceof Number t ? t.doubleValue() : 0.5);
                 agreement.add(a);
@@ -181,6 +194,18 @@ final class ReportRunner implements StageRunner {
         ctx.commitAll(0, 0);
         ctx.event("report", Map.of("markdown", md.toString()));
         ctx.summary("written to " + (path != null ? ctx.resolve(path) : ctx.stageDir().resolve(MARKDOWN)));
+    }
+
+    /** Every stage this one waits for: its inputs, theirs, and so on. */
+    static Set<String> upstream(dev.distillery.orchestrator.spec.PipelineSpec pipeline, String stage) {
+        Set<String> seen = new LinkedHashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(stage));
+        while (!todo.isEmpty()) {
+            pipeline.stage(todo.pop()).ifPresent(s -> s.inputs().forEach(i -> {
+                if (seen.add(i)) todo.push(i);
+            }));
+        }
+        return seen;
     }
 
     private static String cell(JsonNode c) {
