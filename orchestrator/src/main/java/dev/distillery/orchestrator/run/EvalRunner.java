@@ -12,6 +12,7 @@ import dev.distillery.datasets.model.Message;
 import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.PlainText;
 import dev.distillery.datasets.model.Score;
+import dev.distillery.datasets.model.SourceFields;
 import dev.distillery.sandbox.report.SkillAccuracy;
 import dev.distillery.trainers.eval.Evaluation;
 import dev.distillery.trainers.runtime.LocalModel;
@@ -104,7 +105,7 @@ final class EvalRunner implements StageRunner {
                 .withKind("eval-answer")
                 .withLineage(new Lineage(List.of(r.record().id()), null, "eval", List.of(model), null, null))
                 .withScore(SCORE, new Score(r.correct() ? 1 : 0, "reference: " + r.reference()));
-        return groupBy == null ? out : out.withSource(new dev.distillery.datasets.model.SourceFields("eval",
+        return groupBy == null ? out : out.withSource(new SourceFields("eval",
                 Json.object().put(groupBy, group)));
     }
 

@@ -8,11 +8,13 @@ import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.json.Json;
 import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.datasets.model.Score;
+import dev.distillery.orchestrator.spec.PipelineSpec;
 import dev.distillery.orchestrator.spec.StageSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -197,9 +199,9 @@ final class ReportRunner implements StageRunner {
     }
 
     /** Every stage this one waits for: its inputs, theirs, and so on. */
-    static Set<String> upstream(dev.distillery.orchestrator.spec.PipelineSpec pipeline, String stage) {
+    static Set<String> upstream(PipelineSpec pipeline, String stage) {
         Set<String> seen = new LinkedHashSet<>();
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(stage));
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(stage));
         while (!todo.isEmpty()) {
             pipeline.stage(todo.pop()).ifPresent(s -> s.inputs().forEach(i -> {
                 if (seen.add(i)) todo.push(i);

@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.run;
 
+import dev.distillery.datasets.json.Json;
 import dev.distillery.datasets.model.Conversation;
 import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.datasets.model.Lineage;
@@ -14,6 +15,7 @@ import dev.distillery.trainers.runtime.Generator;
 import dev.distillery.trainers.runtime.LocalModel;
 import dev.distillery.trainers.runtime.Prompt;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -103,7 +105,7 @@ final class SampleRunner implements StageRunner {
         ev.put("distinct2", d.distinct2());
         ev.put("repeated", d.repeated());
         ctx.event("sampled", ev);
-        java.nio.file.Files.writeString(ctx.stageDir().resolve(REPORT), dev.distillery.datasets.json.Json.pretty(ev));
+        Files.writeString(ctx.stageDir().resolve(REPORT), Json.pretty(ev));
         ctx.summary(String.format(Locale.ROOT, "%d answers to %d prompts; %.2f distinct answers per prompt of %d, "
                 + "distinct-1 %.3f", answers, prompts, distinctPerPrompt * n, n, d.distinct1()));
     }
