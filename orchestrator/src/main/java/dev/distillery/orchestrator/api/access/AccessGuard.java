@@ -12,6 +12,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +107,7 @@ public class AccessGuard implements HttpServerOptionsCustomizer {
             return;
         }
         String origin = rc.request().getHeader("Origin");
-        if (!read && origin != null && !sameOrigin(origin, rc.request().getHeader("Host"))) {
+        if (!read && origin != null && !sameOrigin(origin, authority, rc.request().scheme())) {
             deny(rc, 403, "refusing a " + method + " from the web page at " + origin
                     + ": only the dashboard served here may change runs");
             return;
@@ -129,17 +131,35 @@ public class AccessGuard implements HttpServerOptionsCustomizer {
      */
     static boolean isLoopbackName(String host) {
         if (host == null) return true; // no Host at all: HTTP/1.0 tools, never a browser
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        String h = unbracket(host.toLowerCase(Locale.ROOT));
         return h.equals("localhost") || h.endsWith(".localhost") || LOOPBACK_IPV4.matcher(h).matches()
                 || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
-    /** {@code Origin: http://localhost:8080} against {@code Host: localhost:8080}. */
-    static boolean sameOrigin(String origin, String hostHeader) {
-        if (hostHeader == null) return false;
-        int scheme = origin.indexOf("://");
-        return scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(hostHeader);
+    /**
+     * {@code Origin: http://localhost:8080} against the request's authority ({@code Host}, or HTTP/2's
+     * {@code :authority}) and scheme; an absent port is the scheme's default.
+     */
+    static boolean sameOrigin(String origin, HostAndPort authority, String scheme) {
+        if (authority == null) return false;
+        URI o;
+        try {
+            o = new URI(origin);
+        } catch (URISyntaxException e) {
+            return false; // "null" (a sandboxed frame, a file) and anything malformed
+        }
+        if (o.getScheme() == null || o.getHost() == null || !o.getScheme().equalsIgnoreCase(scheme)) return false;
+        int originPort = o.getPort() >= 0 ? o.getPort() : defaultPort(o.getScheme());
+        int requestPort = authority.port() >= 0 ? authority.port() : defaultPort(scheme);
+        return unbracket(o.getHost()).equalsIgnoreCase(unbracket(authority.host())) && originPort == requestPort;
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equalsIgnoreCase(scheme) ? 443 : 80;
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private static void deny(RoutingContext rc, int status, String message) {

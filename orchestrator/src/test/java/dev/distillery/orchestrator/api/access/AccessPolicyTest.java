@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.api.access;
 
+import io.vertx.core.net.HostAndPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,10 +84,17 @@ class AccessPolicyTest {
         for (String h : new String[] {"evil.example", "localhost.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "10.0.0.1"}) {
             assertFalse(AccessGuard.isLoopbackName(h), h);
         }
-        assertTrue(AccessGuard.sameOrigin("http://localhost:8080", "localhost:8080"));
-        assertFalse(AccessGuard.sameOrigin("http://evil.example", "localhost:8080"));
-        assertFalse(AccessGuard.sameOrigin("null", "localhost:8080"));
-        assertFalse(AccessGuard.sameOrigin("http://localhost:8081", "localhost:8080"));
+        HostAndPort local = HostAndPort.create("localhost", 8080);
+        assertTrue(AccessGuard.sameOrigin("http://localhost:8080", local, "http"));
+        assertTrue(AccessGuard.sameOrigin("http://LOCALHOST:8080", local, "http"));
+        assertTrue(AccessGuard.sameOrigin("http://[::1]:8080", HostAndPort.create("[::1]", 8080), "http"));
+        assertTrue(AccessGuard.sameOrigin("http://localhost", HostAndPort.create("localhost", -1), "http"));
+        assertFalse(AccessGuard.sameOrigin("http://evil.example", local, "http"));
+        assertFalse(AccessGuard.sameOrigin("http://evil.example:8080", local, "http"));
+        assertFalse(AccessGuard.sameOrigin("null", local, "http"));
+        assertFalse(AccessGuard.sameOrigin("http://localhost:8081", local, "http"));
+        assertFalse(AccessGuard.sameOrigin("https://localhost:8080", local, "http"));
+        assertFalse(AccessGuard.sameOrigin("http://localhost:8080", null, "http"));
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
