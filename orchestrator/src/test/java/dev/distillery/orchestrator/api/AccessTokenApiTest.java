@@ -118,6 +118,7 @@ class AccessTokenApiTest {
                 new String[] {"GET", run + "/metrics?stage=answers&series=train/loss", null},
                 new String[] {"GET", run + "/events?after=0", null},
                 new String[] {"GET", run + "/events/stream", null},
+                new String[] {"GET", run + "/judges", null},
                 new String[] {"POST", run + "/cancel", null},
                 new String[] {"POST", "/api/runs", Json.string(Map.of("spec", DIR.resolve("guarded.yaml").toString()))});
     }

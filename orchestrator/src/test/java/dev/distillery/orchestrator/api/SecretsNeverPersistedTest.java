@@ -35,9 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * API keys are never persisted nor served: a pipeline whose hosted model (openai-compatible, against the in-test
  * OpenAI-protocol server) takes its key from the environment runs through {@code POST /api/runs}; the server echoes the
- * key into an error and into an answer, as careless servers do. Then every byte of every file under the test's
- * directory (run directory, spec copy, records, dead letters, H2 database, journal, the export) and every API
- * answer (runs, stages, samples, metrics, events, the event stream) is searched for the key.
+ * key into errors and answers, to the flow and to an LLM judge, as careless servers do. Then every byte of every file
+ * under the test's directory (run directory, spec copy, records, dead letters, judge failures, H2 database, journal,
+ * the export) and every API answer (runs, stages, samples, metrics, events, the event stream, judges) is searched.
  */
 @QuarkusTest
 @TestProfile(SecretsNeverPersistedTest.Workspace.class)
@@ -83,11 +83,14 @@ class SecretsNeverPersistedTest {
         Files.writeString(DIR.resolve("tasks.jsonl"), tasks);
 
         try (OpenAiTestServer server = OpenAiTestServer.builder().keepLog()
-                // A server that repeats the credential it got: in a 401's error message, and in an answer.
-                .faults(r -> r.prompt().startsWith("Task 3:")
+                // A server that repeats the credential it got: in a 401's error message and in an answer, to the
+                // flow (prompts that start with the task) and to the judge (prompts that quote it).
+                .faults(r -> r.prompt().startsWith("Task 3:") || judging(r, "Task 1:")
                         ? new Fault.Rejected(401, "Incorrect API key provided: " + authorization(r))
                         : r.prompt().startsWith("Task 5:") && r.attempt() == 1 ? new Fault.ServerError(503) : Fault.NONE)
                 .responder(r -> r.prompt().startsWith("Task 6:") ? "Your request came with " + authorization(r)
+                        : judging(r, "Task 2:") ? "I will not grade this; your key is " + authorization(r)
+                        : judging(r, "") ? "The answer is right. Rating: [[8]]"
                         : "The answer is " + (r.prompt().charAt(5) - '0' + 1) + ".")
                 .start()) {
             Path spec = Files.writeString(DIR.resolve("leakcheck.yaml"), """
@@ -106,7 +109,8 @@ class SecretsNeverPersistedTest {
                         flow: responses
                         settings: {strategies: [direct-answer]}
                         models: {teacher: teacher}
-                      - {name: export, kind: export, inputs: [answers], path: out/answers.jsonl, format: trl-messages}
+                      - {name: graded, kind: judge, inputs: [answers], judge: single-grade, models: {judge: teacher}}
+                      - {name: export, kind: export, inputs: [graded], path: out/answers.jsonl, format: trl-messages}
                     """.formatted(server.baseUrl(), KEY_ENV));
             HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "api/runs"))
                     .header("Content-Type", "application/json")
@@ -124,16 +128,17 @@ class SecretsNeverPersistedTest {
             assertEquals("SUCCEEDED", run.get("status").asText(), run.toString());
 
             // The key was really in play: every request carried it, and the server put it in an error and an answer.
-            assertTrue(server.log().size() >= 9, "8 prompts and a retry: " + server.log().size());
+            assertTrue(server.log().size() >= 16, "8 prompts, a retry and 7 judgements: " + server.log().size());
             for (OpenAiTestServer.Request r : server.log()) assertEquals("Bearer " + key, authorization(r));
-            assertEquals(1, server.status(401));
+            assertTrue(server.status(401) >= 2, "the flow's and the judge's rejected calls: " + server.status(401));
+            assertTrue(server.log().stream().anyMatch(r -> judging(r, "Task 2:")), "the judge was asked about task 2");
 
             // Every API answer.
             List<String> answers = new ArrayList<>(List.of(started.body(), get("/api/runs"), get("/api/runs/" + id),
                     get("/api/runs/" + id + "/stages"), get("/api/runs/" + id + "/events?limit=5000"),
-                    get("/api/runs/" + id + "/events/stream"),
+                    get("/api/runs/" + id + "/events/stream"), get("/api/runs/" + id + "/judges"),
                     get("/api/runs/" + id + "/metrics?stage=answers&series=" + URLEncoder.encode("train/loss", StandardCharsets.UTF_8))));
-            for (String stage : List.of("seeds", "answers")) answers.add(get("/api/runs/" + id + "/samples?stage=" + stage + "&limit=500"));
+            for (String stage : List.of("seeds", "answers", "graded")) answers.add(get("/api/runs/" + id + "/samples?stage=" + stage + "&limit=500"));
             assertTrue(answers.stream().anyMatch(a -> a.contains("Your request came with")), "the echoing answer is served");
             for (String a : answers) assertNoKey(key, "an API answer", a.getBytes(StandardCharsets.UTF_8));
 
@@ -146,7 +151,8 @@ class SecretsNeverPersistedTest {
                 }
             }
             for (String expected : List.of("runs/distillery.mv.db", "runs/distillery.journal", "spec.yaml",
-                    "stages/answers/records.jsonl", "stages/answers/dead-letters.jsonl", "out/answers.jsonl")) {
+                    "stages/answers/records.jsonl", "stages/answers/dead-letters.jsonl", "stages/graded/records.jsonl",
+                    "stages/graded/judge-failures.jsonl", "out/answers.jsonl")) {
                 assertTrue(names.stream().anyMatch(n -> n.endsWith(expected)), "searched " + expected + " among " + names);
             }
             // Where the key was, the mask is: the echoing answer, the rejected call's reason; the spec keeps its reference.
@@ -158,7 +164,15 @@ class SecretsNeverPersistedTest {
             assertTrue(Files.readString(DIR.resolve("out/answers.jsonl")).contains("Your request came with Bearer ***"));
             String deadLetters = Files.readString(runDir.resolve("stages/answers/dead-letters.jsonl"));
             assertTrue(deadLetters.contains("Incorrect API key provided") && deadLetters.contains("***"), deadLetters);
+            String judgeFailures = Files.readString(runDir.resolve("stages/graded/judge-failures.jsonl"));
+            assertTrue(judgeFailures.contains("Incorrect API key provided") && judgeFailures.contains("your key is Bearer ***"),
+                    judgeFailures);
         }
+    }
+
+    /** A judge's request (its prompt quotes the task rather than starting with it) about {@code task}. */
+    private static boolean judging(OpenAiTestServer.Request r, String task) {
+        return !r.prompt().startsWith("Task ") && r.prompt().contains(task);
     }
 
     private static String authorization(OpenAiTestServer.Request r) {
