@@ -119,6 +119,8 @@ class AccessTokenApiTest {
                 new String[] {"GET", run + "/events?after=0", null},
                 new String[] {"GET", run + "/events/stream", null},
                 new String[] {"GET", run + "/judges", null},
+                new String[] {"GET", run + "/reports", null},
+                new String[] {"GET", "/api/plugins", null},
                 new String[] {"POST", run + "/cancel", null},
                 new String[] {"POST", "/api/runs", Json.string(Map.of("spec", DIR.resolve("guarded.yaml").toString()))});
     }
