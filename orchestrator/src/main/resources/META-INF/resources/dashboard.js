@@ -7,8 +7,26 @@ const view = document.getElementById('view');
 const where = document.getElementById('where');
 let stream = null;
 
+// The access token of a server that needs one (`distillery serve` prints the link, /?token=T): kept for this tab
+// in sessionStorage and taken out of the address bar, so it stays out of the history and of shared screenshots.
+const params = new URLSearchParams(location.search);
+if (params.has('token')) {
+  sessionStorage.setItem('distillery-token', params.get('token'));
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+}
+const token = sessionStorage.getItem('distillery-token');
+// fetch sends it as a header; EventSource cannot set headers, so the stream's URL carries it.
+const withToken = url => token ? `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}` : url;
+
 const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
-const getJson = async url => { const r = await fetch(url); if (!r.ok) throw new Error(url + ': ' + r.status); return r.json(); };
+const getJson = async url => {
+  const r = await fetch(url, token ? {headers: {Authorization: `Bearer ${token}`}} : {});
+  if (r.status === 401) throw new Error('this server needs its access token: open the link `distillery serve` printed (/?token=...)');
+  if (!r.ok) throw new Error(url + ': ' + r.status);
+  return r.json();
+};
 
 async function runsView() {
   where.textContent = '';
@@ -264,7 +282,7 @@ async function runView(id, stage) {
     clearTimeout(reportTimer);
     reportTimer = setTimeout(() => getJson(`api/runs/${id}/stages`).then(s => reportSection(id, s)).catch(() => {}), 500);
   };
-  stream = new EventSource(`api/runs/${id}/events/stream`);
+  stream = new EventSource(withToken(`api/runs/${id}/events/stream`));
   const onEvent = e => {
     const ev = JSON.parse(e.data);
     log.insertAdjacentHTML('afterbegin', `<div>${esc(ev.at)} [${esc(ev.stage ?? 'run')}] ${esc(ev.type)} ${esc(ev.payloadJson)}</div>`);

@@ -63,6 +63,13 @@ public final class OpenAiTestServer implements AutoCloseable {
         record ClientError(int status) implements Fault {
         }
 
+        /**
+         * {@code status} with {@code message} as the OpenAI-style error message: a server that echoes what it was
+         * sent (a wrong key, say) into its errors.
+         */
+        record Rejected(int status, String message) implements Fault {
+        }
+
         /** Say nothing for this long (the client should time out first), then answer. */
         record Hang(Duration duration) implements Fault {
         }
@@ -237,6 +244,8 @@ public final class OpenAiTestServer implements AutoCloseable {
                 case Fault.RateLimited r -> send(ex, 429, error("rate limited"), r.retryAfterSeconds());
                 case Fault.ServerError s -> send(ex, s.status(), error("injected server error"), null);
                 case Fault.ClientError c -> send(ex, c.status(), error("injected client error"), null);
+                case Fault.Rejected r -> send(ex, r.status(), JSON.createObjectNode().set("error",
+                        JSON.createObjectNode().put("message", r.message()).put("type", "invalid_request_error")).toString(), null);
                 case Fault.Hang h -> {
                     sleep(h.duration());
                     send(ex, 200, answer(request, responder.apply(request)), null);

@@ -10,8 +10,10 @@ import dev.distillery.generators.flow.FlowRunner;
 import dev.distillery.generators.flow.Flows;
 import dev.distillery.generators.flow.Pricing;
 import dev.distillery.generators.flow.RunReport;
+import dev.distillery.generators.model.DeadLetter;
 import dev.distillery.orchestrator.spec.ModelSpec;
 import dev.distillery.orchestrator.spec.StageSpec;
+import dev.distillery.orchestrator.store.Secrets;
 
 import java.util.Map;
 
@@ -50,7 +52,7 @@ final class FlowStageRunner implements StageRunner {
         Flow flow = Flows.named(s.stringSetting("flow", null));
         FlowRunner.Builder b = FlowRunner.builder(flow).stage(s.name()).seed(ctx.seed())
                 .settingsOrigin("stage '" + s.name() + "' settings")
-                .deadLetters(DeadLetterSink.jsonl(ctx.stageDir().resolve(DEAD_LETTERS)));
+                .deadLetters(masked(DeadLetterSink.jsonl(ctx.stageDir().resolve(DEAD_LETTERS))));
         if (s.setting("settings") instanceof Map<?, ?> settings) b.settings((Map<String, ?>) settings);
         if (s.setting("templates") != null) b.templateOverrides(ctx.resolve(s.stringSetting("templates", null)));
         s.models().forEach((role, model) -> b.model(role, model, ctx.chatModel(role)));
@@ -135,6 +137,26 @@ final class FlowStageRunner implements StageRunner {
             @Override
             public String describe() {
                 return "inputs of stage " + ctx.stage().name();
+            }
+        };
+    }
+
+    /**
+     * Dead letters with secrets masked in their reasons: a failed call's message often quotes the server's error
+     * body, and some servers repeat the credential they were sent ("Incorrect API key provided: ...").
+     */
+    static DeadLetterSink masked(DeadLetterSink sink) {
+        Secrets secrets = Secrets.fromEnvironment();
+        return new DeadLetterSink() {
+            @Override
+            public void write(DeadLetter d) {
+                sink.write(new DeadLetter(d.recordId(), d.flow(), d.stage(), d.model(), d.kind(), secrets.mask(d.reason()),
+                        d.attempts(), d.at()));
+            }
+
+            @Override
+            public void close() {
+                sink.close();
             }
         };
     }

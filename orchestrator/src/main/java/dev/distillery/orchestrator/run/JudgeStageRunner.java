@@ -8,6 +8,7 @@ import dev.distillery.judges.spi.Judge;
 import dev.distillery.judges.spi.JudgeConfig;
 import dev.distillery.judges.spi.JudgeProvider;
 import dev.distillery.judges.spi.PairwiseJudge;
+import dev.distillery.orchestrator.store.Secrets;
 import dev.langchain4j.model.chat.ChatModel;
 
 import java.io.BufferedWriter;
@@ -30,6 +31,8 @@ import java.util.concurrent.Future;
  * rejects the unscored record).
  */
 final class JudgeStageRunner implements StageRunner {
+
+    private static final Secrets SECRETS = Secrets.fromEnvironment();
 
     @Override
     public String kind() {
@@ -97,8 +100,10 @@ final class JudgeStageRunner implements StageRunner {
                 failed++;
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("id", j.record().id());
-                row.put("reason", j.failureReason());
-                row.put("raw", j.failureRawOutput());
+                // A failed call's reason may quote a server that repeats the key it was sent; the raw output is the
+                // model's, data like a record, so only the environment's known keys are taken out of it.
+                row.put("reason", SECRETS.mask(j.failureReason()));
+                row.put("raw", SECRETS.maskKnownValues(j.failureRawOutput()));
                 try {
                     failures.write(Json.string(row));
                     failures.newLine();

@@ -2,11 +2,13 @@ package dev.distillery.orchestrator.run;
 
 import dev.distillery.datasets.json.RecordCodec;
 import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.orchestrator.store.Secrets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -102,7 +104,10 @@ final class StageOutput implements AutoCloseable {
 
     private long write(byte[][] lines) {
         int size = 0;
-        for (byte[] l : lines) size += l.length + 1;
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = withoutKnownSecrets(lines[i]);
+            size += lines[i].length + 1;
+        }
         ByteBuffer buf = ByteBuffer.allocate(size);
         for (byte[] l : lines) buf.put(l).put((byte) '\n');
         buf.flip();
@@ -114,6 +119,18 @@ final class StageOutput implements AutoCloseable {
         records += lines.length;
         bytes += size;
         return records;
+    }
+
+    /**
+     * The record line with this environment's secret values (API keys) masked: a model or a server that repeats the
+     * key it was sent must not put it into the run store, nor, through the records, into exports and training data.
+     */
+    private static byte[] withoutKnownSecrets(byte[] line) {
+        Secrets secrets = Secrets.fromEnvironment();
+        if (!secrets.knowsValues()) return line;
+        String text = new String(line, StandardCharsets.UTF_8);
+        String masked = secrets.maskKnownValues(text);
+        return masked == text ? line : masked.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Makes everything appended so far visible; call after the ledger committed the matching items. */

@@ -133,6 +133,26 @@ public final class Secrets {
         return KEY_SHAPES.matcher(out).replaceAll(MASK);
     }
 
+    /**
+     * Masks only the known secret values (this environment's keys), nothing shaped like one: for data such as stage
+     * records, where a model may legitimately write {@code sk-...} in an answer, but never the user's own key.
+     */
+    public String maskKnownValues(String text) {
+        if (text == null || knownValues.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String value : knownValues) {
+            if (out.contains(value)) out = out.replace(value, MASK);
+        }
+        return out;
+    }
+
+    /** Whether there are known secret values to mask (when not, {@link #maskKnownValues} changes nothing). */
+    public boolean knowsValues() {
+        return !knownValues.isEmpty();
+    }
+
     /** A masked deep copy of {@code node}: values under secret names become {@link #MASK}, all strings are value-masked. */
     public JsonNode mask(JsonNode node) {
         Objects.requireNonNull(node, "node");

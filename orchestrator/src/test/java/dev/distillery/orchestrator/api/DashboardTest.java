@@ -33,6 +33,6 @@ class DashboardTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, js.statusCode());
         assertTrue(js.headers().firstValue("content-type").orElse("").contains("javascript"), js.headers().toString());
-        assertTrue(js.body().contains("new EventSource(`api/runs/${id}/events/stream`)"), "the page follows runs live");
+        assertTrue(js.body().contains("new EventSource(withToken(`api/runs/${id}/events/stream`))"), "the page follows runs live");
     }
 }

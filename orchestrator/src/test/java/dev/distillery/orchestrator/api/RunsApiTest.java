@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The REST API and event stream of `distillery serve`, over real HTTP, on a run of the offline sandbox pipeline. */
@@ -130,5 +133,94 @@ class RunsApiTest {
         HttpResponse<String> bad = post("/api/runs", Json.string(Map.of("spec", DIR.resolve("missing.yaml").toString())));
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("no such file"), bad.body());
+    }
+
+    /**
+     * Without a token the API answers this machine only, also when a web page in the user's browser is the client: a
+     * page whose own name resolves to 127.0.0.1 (DNS rebinding) is refused by its Host, and a page elsewhere cannot
+     * start or cancel runs (its Origin is not the dashboard's).
+     */
+    @Test
+    void aWebPageElsewhereCannotUseTheLocalApi() throws Exception {
+        for (String host : new String[] {"evil.example:" + base.getPort(), "127.0.0.1.nip.io", "localhost.evil.example"}) {
+            String answer = rawGet("/api/runs", host);
+            assertTrue(answer.startsWith("HTTP/1.1 403"), host + ": " + answer);
+            assertTrue(answer.contains("only requests addressed to localhost"), answer);
+        }
+        for (String host : new String[] {"localhost:" + base.getPort(), "127.0.0.1:" + base.getPort(), "[::1]:" + base.getPort()}) {
+            assertTrue(rawGet("/api/runs", host).startsWith("HTTP/1.1 200"), host);
+        }
+        String body = Json.string(Map.of("spec", DIR.resolve("missing.yaml").toString()));
+        for (String origin : new String[] {"http://evil.example", "null", "http://localhost:1"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/runs")).header("Origin", origin)
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), origin + ": " + r.body());
+        }
+        // The dashboard's own origin passes the guard (and the API then answers about the spec).
+        HttpResponse<String> own = http.send(HttpRequest.newBuilder(URI.create(base + "api/runs"))
+                .header("Origin", base.getProtocol() + "://" + base.getHost() + ":" + base.getPort())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, own.statusCode(), own.body());
+        assertTrue(own.body().contains("no such file"), own.body());
+    }
+
+    /** A GET with a Host header of our choosing (HttpClient will not send one that differs from the URI). */
+    private String rawGet(String path, String host) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void samplesCannotLeaveTheRunDirectory() throws Exception {
+        Path dir = Files.createDirectories(DIR.resolve("traversal"));
+        Files.writeString(dir.resolve("tasks.jsonl"), "{\"text\": \"What is 1 + 1?\"}\n");
+        Path spec = Files.writeString(dir.resolve("traversal.yaml"), """
+                name: traversal
+                stages:
+                  - {name: seeds, kind: source, path: tasks.jsonl}
+                """);
+        HttpResponse<String> started = post("/api/runs", Json.string(Map.of("spec", spec.toString())));
+        assertEquals(200, started.statusCode(), started.body());
+        String id = Json.MAPPER.readTree(started.body()).get("id").asText();
+        JsonNode run = null;
+        for (int i = 0; i < 300; i++) {
+            run = Json.MAPPER.readTree(get("/api/runs/" + id).body());
+            if (run.get("status").asText().equals("SUCCEEDED")) break;
+            Thread.sleep(100);
+        }
+        assertEquals("SUCCEEDED", run.get("status").asText(), run.toString());
+        assertEquals(1, Json.MAPPER.readTree(get("/api/runs/" + id + "/samples?stage=seeds").body()).size());
+
+        // Records outside the run directory, one level up (the workspace) and elsewhere, that no request may read,
+        Path runDir = Path.of(URI.create(run.get("runDir").asText()));
+        String secret = "{\"payload\": {\"text\": \"outside-the-run-directory\"}}\n";
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("records.jsonl"), secret);
+        Files.createDirectories(runDir.getParent().resolve("stages").resolve("seeds"));
+        Files.writeString(runDir.getParent().resolve("stages").resolve("seeds").resolve("records.jsonl"), secret);
+        // and a link inside the run's stage folder that points out of it.
+        Files.createSymbolicLink(runDir.resolve("stages").resolve("escape"), outside);
+
+        String up = "..%2F" + runDir.getFileName() + "%2Fstages%2Fseeds";
+        for (String stage : new String[] {"..", "..%2F..", "..%2F..%2Fetc", up, "..%2F..%2Fstages%2Fseeds",
+                "%2Fetc", "%2Fetc%2Fpasswd", URLEncoder.encode(outside.toString(), StandardCharsets.UTF_8), "C%3A%5CWindows",
+                "..%5C..%5Cetc", "seeds%2F..%2F..%2F..", "seeds%2F..", ".hidden", "%2E%2E", "%252e%252e%252fetc",
+                "seeds%00", "%00", "escape", "x".repeat(129), ""}) {
+            HttpResponse<String> r = get("/api/runs/" + id + "/samples?stage=" + stage);
+            assertEquals(400, r.statusCode(), "stage=" + stage + ": " + r.body());
+            assertTrue(Json.MAPPER.readTree(r.body()).has("error"), r.body());
+            assertFalse(r.body().contains("outside-the-run-directory"), r.body());
+        }
+        // A run id is looked up, never used as a path.
+        for (String badId : new String[] {"..", "..%2F..", "%2Fetc", id + "%2F.."}) {
+            HttpResponse<String> r = get("/api/runs/" + badId + "/samples?stage=seeds");
+            assertEquals(404, r.statusCode(), badId + ": " + r.body());
+            assertFalse(r.body().contains("outside-the-run-directory"), r.body());
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SecretsTest {
@@ -83,6 +84,17 @@ class SecretsTest {
         assertTrue(masked.get("token").isNull());
         assertEquals("${DB_PASSWORD}", masked.get("password").asText());
         assertEquals("abcdefgh1234", tree.at("/model/api_key").asText(), "the input is not modified");
+    }
+
+    @Test
+    void recordsLoseOnlyTheKnownKeysNotKeyShapedContent() {
+        String record = "{\"answer\": \"use a key like sk-proj-abcdefghijklmnopqrstu; yours is " + ENV_KEY + "\"}";
+        String masked = SECRETS.maskKnownValues(record);
+        assertEquals("{\"answer\": \"use a key like sk-proj-abcdefghijklmnopqrstu; yours is ***\"}", masked);
+        assertTrue(SECRETS.knowsValues());
+        Secrets none = Secrets.of(Map.of("HOME", "/home/someone"));
+        assertFalse(none.knowsValues());
+        assertSame(record, none.maskKnownValues(record), "nothing to mask: the same string, no copy");
     }
 
     @Test
