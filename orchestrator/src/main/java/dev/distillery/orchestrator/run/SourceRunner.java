@@ -2,7 +2,9 @@ package dev.distillery.orchestrator.run;
 
 import dev.distillery.datasets.Datasets;
 import dev.distillery.datasets.io.RecordIterator;
+import dev.distillery.datasets.io.RecordSource;
 import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.generators.source.SeedDocuments;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,20 @@ final class SourceRunner implements StageRunner {
         long n = 0;
         long doneBefore = ctx.counters().getOrDefault(RunLedger.Counter.IN, 0L);
         List<DataRecord> out = new ArrayList<>(batch);
-        try (RecordIterator it = Datasets.input(path, format).open()) {
+        // `include` makes `path` a folder of seed documents (Markdown, text, code): one text record per file, or per
+        // chunk with `chunk_chars`; otherwise it is a dataset in any format Distillery reads.
+        List<String> include = ctx.stage().setting("include") instanceof List<?> globs
+                ? globs.stream().map(String::valueOf).toList() : null;
+        RecordSource source;
+        if (include != null) {
+            SeedDocuments.Builder docs = SeedDocuments.builder(path).include(include.toArray(String[]::new));
+            int chunk = (int) ctx.stage().numberSetting("chunk_chars", 0);
+            if (chunk > 0) docs.chunk(chunk, (int) ctx.stage().numberSetting("chunk_overlap", 200));
+            source = docs.build();
+        } else {
+            source = Datasets.input(path, format);
+        }
+        try (RecordIterator it = source.open()) {
             while (it.hasNext() && n < limit) {
                 DataRecord r = it.next();
                 if (++n <= doneBefore) continue;

@@ -42,9 +42,16 @@ public final class StageKinds {
 
     static final List<StageKind> BUILT_IN = List.of(
             new Declared("source", "Reads records from a file or dataset directory in any format Distillery reads.",
-                    List.of(required("path", STRING, "JSONL file (.jsonl, .jsonl.gz) or dataset directory"),
+                    List.of(required("path", STRING, "JSONL file (.jsonl, .jsonl.gz) or dataset directory; with "
+                                    + "`include`, a folder of documents"),
                             optional("format", STRING, "record format (default: detected)"),
-                            optional("limit", INTEGER, "read at most this many records")),
+                            optional("limit", INTEGER, "read at most this many records"),
+                            optional("include", STRING_LIST, "globs of seed documents under `path` (e.g. **/*.md): "
+                                    + "one text record per file"),
+                            optional("chunk_chars", INTEGER, "with include: split documents into chunks of at most "
+                                    + "this many characters"),
+                            optional("chunk_overlap", INTEGER, "with chunk_chars: characters repeated between chunks "
+                                    + "(default 200)")),
                     0, 0, (s, c) -> formatIssue(s, c, "format")),
             new Declared("flow", "Runs a generation flow (a plugin) over its inputs with the stage's models.",
                     List.of(required("flow", STRING, "flow name, see `distillery plugins`"),
