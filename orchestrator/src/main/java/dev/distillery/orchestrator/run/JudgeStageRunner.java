@@ -2,13 +2,13 @@ package dev.distillery.orchestrator.run;
 
 import dev.distillery.datasets.json.Json;
 import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.generators.model.ChatModelDecorator;
 import dev.distillery.judges.Judged;
 import dev.distillery.judges.Judges;
 import dev.distillery.judges.spi.Judge;
 import dev.distillery.judges.spi.JudgeConfig;
 import dev.distillery.judges.spi.JudgeProvider;
 import dev.distillery.judges.spi.PairwiseJudge;
-import dev.distillery.generators.model.ChatModelDecorator;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;

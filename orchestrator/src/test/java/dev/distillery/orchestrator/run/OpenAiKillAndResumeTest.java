@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * kill -9 against a paid endpoint: the OpenAI-compatible server runs in this JVM, the pipeline (responses flow,
  * single-grade judge, filter, dedup, export) in a child JVM that connects to it over localhost. Each of three seeded
- * trials kills the child once at a random moment of the flow stage and once at a random moment of the judge stage,
- * then resumes it to the end.
+ * trials kills the child a random 0-900 ms after the flow stage's first progress line, resumes it, kills it a random
+ * 0-900 ms after the judge stage's first progress line, and resumes it to the end (the two stages stream, so a kill
+ * may catch both part-way).
  *
  * <p>What is asserted, and why:
  * <ul>

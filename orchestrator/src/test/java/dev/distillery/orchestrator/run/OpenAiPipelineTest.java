@@ -189,7 +189,7 @@ class OpenAiPipelineTest {
             StringWriter table = new StringWriter();
             PipelineRuns.printStages(store, run.id(), TestModels.parse(spec), new PrintWriter(table, true));
             assertTrue(table.toString().matches("(?s).*answers\\s+succeeded\\s+45\\s+45\\s+0\\s+0\\s+"
-                    + String.format("%,d", answersC.tokensIn() + answersC.tokensOut()) + "\\s.*"), table.toString());
+                    + String.format(java.util.Locale.ROOT, "%,d", answersC.tokensIn() + answersC.tokensOut()) + "\\s.*"), table.toString());
 
             // A second run of the same spec in the workspace computes its stages again, but every model call is
             // answered from the workspace's call cache: the same records, no new request.
