@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * maximum. The pipeline's rate is printed for the whole run and for its steady state (the middle 80% of the
  * answers, counted at the server). Run it (see docs/benchmarks.md for the classpath):
  *
- * <pre>java -cp ... dev.distillery.orchestrator.run.bench.PipelineGenerationBench 4000</pre>
+ * <pre>java -cp ... dev.distillery.orchestrator.run.bench.PipelineGenerationBench 4000 [both|default|64]</pre>
  */
 public final class PipelineGenerationBench {
 
@@ -56,17 +56,22 @@ public final class PipelineGenerationBench {
             // Warm-up of both paths (JIT, connections), not counted.
             baseline(server, "warm", Math.min(n, 1000), IN_FLIGHT);
             pipeline(server, tmp, "warm", Math.min(n, 1000), IN_FLIGHT);
-            Integer[] initials = {null, IN_FLIGHT};
-            double[] base = new double[2];
-            Result[] pipe = new Result[2];
-            for (int c = 0; c < 2; c++) {
+            String which = args.length > 1 ? args[1] : "both";
+            Integer[] initials = switch (which) {
+                case "default" -> new Integer[] {null};
+                case "64" -> new Integer[] {IN_FLIGHT};
+                default -> new Integer[] {null, IN_FLIGHT};
+            };
+            double[] base = new double[initials.length];
+            Result[] pipe = new Result[initials.length];
+            for (int c = 0; c < initials.length; c++) {
                 int initial = initials[c] == null ? Math.min(8, IN_FLIGHT) : initials[c];
                 base[c] = baseline(server, "base" + c, n, initial);
                 pipe[c] = pipeline(server, tmp, "pipe" + c, n, initials[c]);
             }
             System.out.println();
             System.out.printf(Locale.ROOT, "%-66s %9s %10s%n", "", "req/s", "of ceiling");
-            for (int c = 0; c < 2; c++) {
+            for (int c = 0; c < initials.length; c++) {
                 String setting = initials[c] == null ? "AIMD from 8 (default)" : "initial_concurrency: " + initials[c];
                 System.out.printf(Locale.ROOT, "%s%n", setting);
                 System.out.printf(Locale.ROOT, "  %-64s %9.1f %9.1f%%%n", "baseline: ModelAccess loop, 64 virtual threads",
