@@ -36,29 +36,37 @@ import java.util.stream.Stream;
  * maximum. The pipeline's rate is printed for the whole run and for its steady state (the middle 80% of the
  * answers, counted at the server). Run it (see docs/benchmarks.md for the classpath):
  *
- * <pre>java -cp ... dev.distillery.orchestrator.run.bench.PipelineGenerationBench 4000 [both|default|64]</pre>
+ * <pre>java -cp ... dev.distillery.orchestrator.run.bench.PipelineGenerationBench 4000 [both|default|64|limited]</pre>
+ *
+ * {@code limited}: the server also allows only 100 req/s (429 with {@code Retry-After} beyond it), AIMD from 8.
  */
 public final class PipelineGenerationBench {
 
     static final int IN_FLIGHT = 64;
     static final int LATENCY_MS = 200;
+    static final int LIMIT = 100;
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
-        double ceiling = IN_FLIGHT * 1000.0 / LATENCY_MS;
-        System.out.printf(Locale.ROOT, "PipelineGenerationBench: %,d records, %d ms server, %d in flight (ceiling %.0f req/s), "
-                        + "%d cores, %s, load average at start %.1f%n", n, LATENCY_MS, IN_FLIGHT, ceiling,
+        String which = args.length > 1 ? args[1] : "both";
+        // "limited": the server also allows only LIMIT req/s (token bucket, burst 10, 429 with Retry-After beyond it).
+        boolean limited = which.equals("limited");
+        double ceiling = limited ? LIMIT : IN_FLIGHT * 1000.0 / LATENCY_MS;
+        System.out.printf(Locale.ROOT, "PipelineGenerationBench: %,d records, %d ms server%s, %d in flight (ceiling %.0f req/s), "
+                        + "%d cores, %s, load average at start %.1f%n", n, LATENCY_MS,
+                limited ? ", limited to " + LIMIT + " req/s" : "", IN_FLIGHT, ceiling,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Path tmp = Files.createTempDirectory("distillery-generation-bench");
-        try (OpenAiTestServer server = OpenAiTestServer.builder().latency(Duration.ofMillis(LATENCY_MS))
-                .responder(r -> "The answer to '" + r.prompt() + "' in a few words.").start()) {
+        OpenAiTestServer.Builder settings = OpenAiTestServer.builder().latency(Duration.ofMillis(LATENCY_MS))
+                .responder(r -> "The answer to '" + r.prompt() + "' in a few words.");
+        if (limited) settings.rateLimit(LIMIT, 10);
+        try (OpenAiTestServer server = settings.start()) {
             // Warm-up of both paths (JIT, connections), not counted.
             baseline(server, "warm", Math.min(n, 1000), IN_FLIGHT);
             pipeline(server, tmp, "warm", Math.min(n, 1000), IN_FLIGHT);
-            String which = args.length > 1 ? args[1] : "both";
             Integer[] initials = switch (which) {
-                case "default" -> new Integer[] {null};
+                case "default", "limited" -> new Integer[] {null};
                 case "64" -> new Integer[] {IN_FLIGHT};
                 default -> new Integer[] {null, IN_FLIGHT};
             };
