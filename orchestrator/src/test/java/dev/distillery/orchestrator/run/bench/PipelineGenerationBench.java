@@ -43,7 +43,8 @@ import java.util.stream.Stream;
 public final class PipelineGenerationBench {
 
     static final int IN_FLIGHT = 64;
-    static final int LATENCY_MS = 200;
+    /** Milliseconds per answer; {@code -Dbench.latency-ms=50} changes it. */
+    static final int LATENCY_MS = Integer.getInteger("bench.latency-ms", 200);
     static final int LIMIT = 100;
 
     public static void main(String[] args) throws Exception {
