@@ -195,6 +195,35 @@ class FlowRunnerTest {
     }
 
     @Test
+    void aSlowBatchDoesNotHoldBackTheOthersWhileItWaitsForItsTurn() {
+        // The first question's answer comes last (as after a Retry-After); the others answer at once. Its batch is
+        // committed first, so the later batches wait for their turn, but they must not keep their slots meanwhile.
+        java.util.concurrent.CountDownLatch othersDone = new java.util.concurrent.CountDownLatch(7);
+        AtomicInteger answeredWhileHeadWaited = new AtomicInteger();
+        ScriptedChatModel model = ScriptedChatModel.answering(p -> {
+            String n = p.replaceAll("(?s).*Question (\\d+)\\?.*", "$1");
+            if (n.equals("0")) {
+                try {
+                    // Waits for 7 other answers (with concurrency 2, only possible if finished batches free their
+                    // slot), giving up after 5 s so that a regression fails instead of hanging.
+                    othersDone.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                answeredWhileHeadWaited.set(7 - (int) othersDone.getCount());
+            } else {
+                othersDone.countDown();
+            }
+            return n;
+        });
+        List<DataRecord> out = new ArrayList<>();
+        responses(model).batchSize(1).concurrency(2).build().run(RecordSource.of(prompts(20)), RecordSink.into(out));
+        assertEquals(7, answeredWhileHeadWaited.get(), "other questions answered while the first one's call waited");
+        assertEquals(IntStream.range(0, 20).boxed().toList(), out.stream().map(FlowRunnerTest::answer).toList(),
+                "still written in input order");
+    }
+
+    @Test
     void inputsOfTheWrongShapeAreDeadLetteredNotPassedOn() {
         List<DeadLetter> dead = new ArrayList<>();
         DataRecord pref = DataRecord.of(new Payload.Preference(new PlainText("q"), new PlainText("a"), new PlainText("b")));
