@@ -2,6 +2,7 @@ package dev.distillery.datasets.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.datasets.spi.Names;
+import dev.distillery.datasets.spi.PluginOrigin;
 import dev.distillery.datasets.spi.Plugins;
 
 import java.util.ArrayList;
@@ -24,14 +25,30 @@ public final class Formats {
     private Formats() {
     }
 
-    /** Loaded once: formats are stateless, and plugins are on the class path from the start. */
+    /**
+     * Formats are stateless, so the registry is built once and rebuilt only when the plugins directory changed
+     * ({@link Plugins#generation()}): format lookups sit on every read and write.
+     */
     private static final class Registry {
-        static final Map<String, RecordFormat> BY_NAME = load();
+        private record Loaded(long generation, Map<String, RecordFormat> byName) {
+        }
+
+        private static volatile Loaded loaded;
+
+        static Map<String, RecordFormat> byName() {
+            Loaded l = loaded;
+            long g = Plugins.generation();
+            if (l == null || l.generation() != g) {
+                l = new Loaded(g, load());
+                loaded = l;
+            }
+            return l.byName();
+        }
     }
 
     /** Every known format, built-ins first, in registration order (which also breaks detection ties). */
     public static List<RecordFormat> all() {
-        return List.copyOf(Registry.BY_NAME.values());
+        return List.copyOf(Registry.byName().values());
     }
 
     /**
@@ -40,12 +57,12 @@ public final class Formats {
      * @throws IllegalArgumentException for an unknown name, with the closest known name and the full list
      */
     public static RecordFormat byName(String name) {
-        RecordFormat f = name == null ? null : Registry.BY_NAME.get(name);
+        RecordFormat f = name == null ? null : Registry.byName().get(name);
         if (f != null) return f;
         StringBuilder msg = new StringBuilder("unknown format '").append(name).append("'");
-        String closest = closest(name, Registry.BY_NAME.keySet());
+        String closest = closest(name, Registry.byName().keySet());
         if (closest != null) msg.append("; did you mean '").append(closest).append("'?");
-        msg.append(" Known formats: ").append(String.join(", ", Registry.BY_NAME.keySet()));
+        msg.append(" Known formats: ").append(String.join(", ", Registry.byName().keySet()));
         throw new IllegalArgumentException(msg.toString());
     }
 
@@ -58,12 +75,12 @@ public final class Formats {
     public static RecordFormat detect(List<ObjectNode> sampleRows) {
         if (sampleRows == null || sampleRows.isEmpty()) {
             throw new IllegalArgumentException("cannot detect the format of an empty input; name it with --from (CLI) or pass the format name. "
-                    + "Known formats: " + String.join(", ", Registry.BY_NAME.keySet()));
+                    + "Known formats: " + String.join(", ", Registry.byName().keySet()));
         }
         RecordFormat best = null;
         int bestRows = 0;
         long bestScore = 0;
-        for (RecordFormat f : Registry.BY_NAME.values()) {
+        for (RecordFormat f : Registry.byName().values()) {
             int rows = 0;
             long score = 0;
             for (ObjectNode row : sampleRows) {
@@ -84,7 +101,7 @@ public final class Formats {
             sampleRows.get(0).fieldNames().forEachRemaining(keys::add);
             throw new IllegalArgumentException("cannot tell the format: the first row has keys " + keys
                     + " and no known format matches; name it with --from (CLI) or pass the format name. Known formats:\n"
-                    + Registry.BY_NAME.values().stream().map(f -> "  " + f.name() + ": " + f.description())
+                    + Registry.byName().values().stream().map(f -> "  " + f.name() + ": " + f.description())
                     .collect(Collectors.joining("\n")));
         }
         return best;
@@ -94,7 +111,12 @@ public final class Formats {
         Map<String, RecordFormat> byName = new LinkedHashMap<>();
         for (RecordFormat f : Plugins.load(RecordFormat.class)) {
             RecordFormat existing = byName.putIfAbsent(f.name(), f);
-            if (existing != null) {
+            if (existing != null && Plugins.origin(RecordFormat.class, f).kind() == PluginOrigin.Kind.PLUGINS_DIR) {
+                // A jar dropped into the plugins directory must not break every read and write: skip it, loudly.
+                System.getLogger(Formats.class.getName()).log(System.Logger.Level.WARNING, "skipping record format '"
+                        + f.name() + "' of " + Plugins.origin(RecordFormat.class, f).describe()
+                        + ": the name is taken by " + existing.getClass().getName());
+            } else if (existing != null) {
                 throw new IllegalStateException("two record formats are named '" + f.name() + "': "
                         + existing.getClass().getName() + " and " + f.getClass().getName());
             }

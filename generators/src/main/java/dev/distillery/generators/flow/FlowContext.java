@@ -107,7 +107,7 @@ public final class FlowContext {
 
     /** The flow's template {@code name}, already checked before the run. */
     public PromptTemplate template(String name) {
-        return templates.load(flow.name(), name);
+        return templates.load(flow.name(), name, flow.getClass().getClassLoader());
     }
 
     /** Whether {@code role}, or a role it falls back to, has a model. */

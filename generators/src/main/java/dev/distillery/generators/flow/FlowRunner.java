@@ -441,7 +441,7 @@ public final class FlowRunner {
          */
         public FlowRunner build() {
             FlowSettings resolved = flow.validate(new FlowSettings(settings, settingsOrigin));
-            templates.check(flow.name(), flow.templates());
+            templates.check(flow.name(), flow.templates(), flow.getClass().getClassLoader());
             for (String role : flow.rolesUsed(resolved)) {
                 String r = role;
                 Set<String> visited = new HashSet<>();

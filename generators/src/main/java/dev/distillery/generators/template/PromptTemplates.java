@@ -7,6 +7,8 @@ import dev.distillery.datasets.model.RecordIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds prompt templates: a user's override directory first, then the built-in resources under
- * {@code dev/distillery/generators/templates/<flow>/<name>.jinja}. The override directory uses the same relative
- * names, so overriding one prompt means copying one file.
+ * Finds prompt templates: a user's override directory first, then the resources under
+ * {@code dev/distillery/generators/templates/<flow>/<name>.jinja}, in the flow's own jar (a plugin carries its
+ * templates) or among the built-ins. The override directory uses the same relative names, so overriding one prompt
+ * means copying one file.
  *
  * <pre>{@code PromptTemplates templates = PromptTemplates.withOverrides(Path.of("prompts"));
  * PromptTemplate t = templates.load("evol-instruct", "in-depth");}</pre>
@@ -61,7 +64,17 @@ public final class PromptTemplates {
 
     /** Loads (once) the template {@code name} of {@code flow}; throws naming both places looked in when absent. */
     public PromptTemplate load(String flow, String name) {
-        return cache.computeIfAbsent(flow + "/" + name, key -> read(flow, name));
+        return load(flow, name, null);
+    }
+
+    /**
+     * Loads (once) the template {@code name} of {@code flow}, looking in {@code flowResources} (the flow's own class
+     * loader, which sees a plugin jar's templates) before the built-ins; null for the built-ins only.
+     */
+    public PromptTemplate load(String flow, String name, ClassLoader flowResources) {
+        // A reloaded plugin brings a new loader whose jar may carry changed templates: the loader is part of the key.
+        String key = flow + "/" + name + (flowResources == null ? "" : "@" + System.identityHashCode(flowResources));
+        return cache.computeIfAbsent(key, k -> read(flow, name, flowResources));
     }
 
     /**
@@ -69,10 +82,15 @@ public final class PromptTemplates {
      * syntax error or a variable the flow does not provide fails now, before any model call.
      */
     public void check(String flow, List<TemplateSpec> specs) {
-        for (TemplateSpec spec : specs) load(flow, spec.name()).render(spec.variables());
+        check(flow, specs, null);
     }
 
-    private PromptTemplate read(String flow, String name) {
+    /** {@link #check(String, List)} for a flow whose templates may sit in its own jar ({@code flowResources}). */
+    public void check(String flow, List<TemplateSpec> specs, ClassLoader flowResources) {
+        for (TemplateSpec spec : specs) load(flow, spec.name(), flowResources).render(spec.variables());
+    }
+
+    private PromptTemplate read(String flow, String name, ClassLoader flowResources) {
         String relative = flow + "/" + name + EXTENSION;
         if (overrideDir != null) {
             Path file = overrideDir.resolve(relative);
@@ -85,12 +103,19 @@ public final class PromptTemplates {
             }
         }
         String resource = RESOURCE_ROOT + relative;
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new TemplateException(resource, "template not found"
-                        + (overrideDir != null ? " (nor " + overrideDir.resolve(relative) + ")" : ""));
+        URL url = flowResources == null ? null : flowResources.getResource(resource);
+        if (url == null) url = loader.getResource(resource);
+        if (url == null) {
+            throw new TemplateException(resource, "template not found"
+                    + (overrideDir != null ? " (nor " + overrideDir.resolve(relative) + ")" : ""));
+        }
+        try {
+            URLConnection c = url.openConnection();
+            // Not through the JDK's shared jar cache, which would keep every reloaded plugin jar open for good.
+            c.setUseCaches(false);
+            try (InputStream in = c.getInputStream()) {
+                return make(flow, name, "classpath:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
-            return make(flow, name, "classpath:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(resource + ": cannot read template", e);
         }

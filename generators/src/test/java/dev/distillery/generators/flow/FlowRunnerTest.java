@@ -61,7 +61,10 @@ class FlowRunnerTest {
                 .rejects(RecordSink.into(rejected)).build().run(RecordSource.of(prompts(200)), RecordSink.into(out));
         assertEquals(List.of(0, 3, 6, 9, 12), out.stream().map(FlowRunnerTest::answer).toList());
         assertEquals(RunReport.StopReason.TARGET_REACHED, r.stopReason());
-        assertTrue(r.progress().read() < 30, "stopped reading soon after the target: " + r.progress());
+        // The target is met while the 7th batch (questions 12, 13) is written; by then at most REORDER_WINDOW x
+        // concurrency batches were submitted from it on, and one more read waits for a slot: its calls are surplus.
+        assertTrue(r.progress().read() <= 2 * (6 + FlowRunner.REORDER_WINDOW * 2 + 1),
+                "stopped reading soon after the target: " + r.progress());
         assertEquals(r.progress().outputs(), r.progress().accepted() + r.progress().rejected() + r.progress().surplus());
         assertEquals(rejected.size(), r.progress().rejected());
         assertTrue(rejected.stream().noneMatch(x -> answer(x) % 3 == 0));

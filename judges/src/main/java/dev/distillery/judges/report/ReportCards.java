@@ -58,6 +58,8 @@ public final class ReportCards {
                     "chance agreement is 1: all ratings fall in one category";
             case SPEARMAN, KENDALL_TAU_B -> "one side is constant or fewer than 2 items";
             case ACCURACY_WITHOUT_TIES -> "every item has a tie on one side";
+            case PRECISION -> "the judge gave 1 to no item";
+            case RECALL -> "the reference is 1 on no item";
             case JUDGE_PREFERS_LONGER, REFERENCE_PREFERS_LONGER -> "no decided pair whose answers differ in length "
                     + "by more than the margin";
             default -> "no items";

@@ -162,6 +162,12 @@ final class ReportComputation {
             if (discrete) {
                 applicable.add(Statistic.LINEAR_WEIGHTED_KAPPA);
                 applicable.add(Statistic.QUADRATIC_WEIGHTED_KAPPA);
+                // A pass/fail judge against a pass/fail reference (a filter against a verifier): what a user wants
+                // to know is how much of what it lets through is right, and how much of the right it lets through.
+                if (Arrays.stream(categories).allMatch(c -> c == 0 || c == 1)) {
+                    applicable.add(Statistic.PRECISION);
+                    applicable.add(Statistic.RECALL);
+                }
             }
         }
     }
@@ -434,6 +440,11 @@ final class ReportComputation {
                     Agreement.weightedKappa(t.table, categories, Agreement.Weighting.LINEAR));
             set(v, Statistic.QUADRATIC_WEIGHTED_KAPPA,
                     Agreement.weightedKappa(t.table, categories, Agreement.Weighting.QUADRATIC));
+            if (applicable.contains(Statistic.PRECISION)) {
+                long[] pr = passCells(t);
+                set(v, Statistic.PRECISION, ratio(pr[0], pr[0] + pr[1]));
+                set(v, Statistic.RECALL, ratio(pr[0], pr[0] + pr[2]));
+            }
             if (!pointEstimate) {
                 set(v, Statistic.SPEARMAN, RankCorrelation.spearman(t.table, k, k));
                 set(v, Statistic.KENDALL_TAU_B, RankCorrelation.kendallTauB(t.table, k, k));
@@ -462,6 +473,19 @@ final class ReportComputation {
         if (applicable.contains(s)) v[s.ordinal()] = value;
     }
 
+    /**
+     * For 0/1 scores: {true positives, false positives (judge 1, reference 0), false negatives (judge 0, reference 1)}
+     * of a tally. Either value may be absent from the categories (every item passed, say): its cells are 0.
+     */
+    private long[] passCells(Tally t) {
+        int one = Arrays.binarySearch(categories, 1.0);
+        int zero = Arrays.binarySearch(categories, 0.0);
+        long tp = one >= 0 ? t.table[one * k + one] : 0;
+        long fp = one >= 0 && zero >= 0 ? t.table[one * k + zero] : 0;
+        long fn = one >= 0 && zero >= 0 ? t.table[zero * k + one] : 0;
+        return new long[] {tp, fp, fn};
+    }
+
     private static double ratio(long yes, long seen) {
         return seen == 0 ? Double.NaN : (double) yes / seen;
     }
@@ -479,6 +503,14 @@ final class ReportComputation {
                     }
                 }
                 yield d;
+            }
+            case PRECISION -> {
+                long[] pr = passCells(t);
+                yield pr[0] + pr[1];
+            }
+            case RECALL -> {
+                long[] pr = passCells(t);
+                yield pr[0] + pr[2];
             }
             case FLEISS_KAPPA -> t.juryItems;
             case SWAP_CONSISTENCY -> t.swapSeen;

@@ -16,6 +16,10 @@ public enum Statistic {
     COHEN_KAPPA("cohen_kappa", "Cohen's kappa"),
     LINEAR_WEIGHTED_KAPPA("linear_weighted_kappa", "weighted kappa (linear)"),
     QUADRATIC_WEIGHTED_KAPPA("quadratic_weighted_kappa", "weighted kappa (quadratic)"),
+    /** Binary scores (judge and reference 0/1): of the items the judge passed (1), the share the reference passed. */
+    PRECISION("precision", "precision (of the judge's 1s)"),
+    /** Binary scores: of the items the reference passed (1), the share the judge passed too. */
+    RECALL("recall", "recall (of the reference's 1s)"),
     FLEISS_KAPPA("fleiss_kappa", "Fleiss' kappa (jury)"),
     SPEARMAN("spearman", "Spearman rho"),
     KENDALL_TAU_B("kendall_tau_b", "Kendall tau-b"),

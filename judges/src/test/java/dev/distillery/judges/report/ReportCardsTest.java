@@ -127,6 +127,44 @@ class ReportCardsTest {
         assertEquals(1.0, card.referenceHistogram().get(0).lower(), 0);
     }
 
+    /**
+     * A pass/fail judge against a pass/fail reference, on the Wikipedia 2x2 table (rows judge 1/0, columns reference
+     * 1/0): {{20, 5}, {10, 15}}. Precision = 20 / (20 + 5) = 0.8 on the 25 items the judge passed; recall = 20 / (20 +
+     * 10) = 2/3 on the 30 items the reference passed; Cohen's kappa 0.4 as in {@link AgreementTest}.
+     */
+    @Test
+    void precisionAndRecallOfBinaryScores() {
+        long[][] t = {{20, 5}, {10, 15}};
+        List<JudgedItem> items = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                for (int c = 0; c < t[i][j]; c++) items.add(JudgedItem.scored("b" + items.size(), null, 1 - i, 1 - j));
+            }
+        }
+        ReportCard card = ReportCards.compute("filter", "verifier", items,
+                ReportOptions.builder().resamples(200).seed(5).build());
+        assertEquals(0.8, value(card, Statistic.PRECISION), 1e-12);
+        assertEquals(25, card.estimate(Statistic.PRECISION).orElseThrow().n());
+        assertEquals(2.0 / 3, value(card, Statistic.RECALL), 1e-12);
+        assertEquals(30, card.estimate(Statistic.RECALL).orElseThrow().n());
+        assertEquals(0.4, value(card, Statistic.COHEN_KAPPA), 1e-12);
+        Estimate p = card.estimate(Statistic.PRECISION).orElseThrow();
+        assertTrue(p.low() <= 0.8 && 0.8 <= p.high() && p.low() < p.high(), p.toString());
+        assertTrue(ReportCards.json(card).contains("\"precision\""), "the JSON key");
+
+        // A judge that never passes anything has no precision (a note says why), but a recall of 0.
+        List<JudgedItem> never = List.of(JudgedItem.scored("n1", null, 0, 1), JudgedItem.scored("n2", null, 0, 0));
+        ReportCard none = ReportCards.compute("filter", "verifier", never, NO_BOOTSTRAP);
+        assertTrue(none.estimate(Statistic.PRECISION).isEmpty());
+        assertTrue(none.notes().stream().anyMatch(n -> n.startsWith("precision undefined")), none.notes().toString());
+        assertEquals(0.0, value(none, Statistic.RECALL), 0);
+
+        // Scores on a wider scale get no precision or recall.
+        ReportCard ordinal = ReportCards.compute("j", "ref", List.of(JudgedItem.scored("o1", null, 1, 2),
+                JudgedItem.scored("o2", null, 2, 1), JudgedItem.scored("o3", null, 0, 0)), NO_BOOTSTRAP);
+        assertTrue(ordinal.estimate(Statistic.PRECISION).isEmpty() && ordinal.estimate(Statistic.RECALL).isEmpty());
+    }
+
     /** Wikipedia's Fleiss example as a 14-member jury over 10 items: kappa = 0.2099307... */
     @Test
     void fleissKappaOfAJury() {

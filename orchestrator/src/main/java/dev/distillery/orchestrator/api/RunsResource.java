@@ -2,7 +2,13 @@ package dev.distillery.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.datasets.json.Json;
+import dev.distillery.orchestrator.judging.JudgeOverview;
+import dev.distillery.orchestrator.judging.JudgeOverviews;
 import dev.distillery.orchestrator.runs.PipelineRuns;
+import dev.distillery.orchestrator.spec.PipelineSpec;
+import dev.distillery.orchestrator.spec.PipelineSpecs;
+import dev.distillery.orchestrator.spec.SpecCatalog;
+import dev.distillery.orchestrator.spec.SpecException;
 import dev.distillery.orchestrator.store.EventRecord;
 import dev.distillery.orchestrator.store.MetricPoint;
 import dev.distillery.orchestrator.store.RunRecord;
@@ -30,11 +36,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The REST API of {@code distillery serve}: runs, their stages and counters, samples of each stage's records (paged),
- * metric series, events (a page, or server-sent events with history replay), and starting and cancelling runs.
+ * metric series, events (a page, or server-sent events with history replay), the judges' score histograms and
+ * report cards, the study reports of {@code report} stages, and starting and cancelling runs.
  */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -56,6 +64,16 @@ public class RunsResource {
     /** One record of a stage's output, with its line number (the page cursor). */
     public record Sample(long line, JsonNode record) {
     }
+
+    /**
+     * A {@code report} stage's output: its {@code report.json} as written ({@code report}) and its Markdown table, or
+     * {@code error} (and no report) when the file cannot be served, e.g. a link that leaves the run directory.
+     */
+    public record StageReport(String stage, String status, JsonNode report, String markdown, String error) {
+    }
+
+    /** The files a {@code report} stage writes to its stage directory (ReportRunner's JSON and MARKDOWN). */
+    private static final String REPORT_JSON = "report.json", REPORT_MARKDOWN = "report.md";
 
     @GET
     public List<RunRecord> runs() {
@@ -124,6 +142,69 @@ public class RunsResource {
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /**
+     * Every judge stage of the run: its scores with server-side histograms, pass/fail/failure counts, and report cards
+     * against a reference on the same records (the {@code reference} parameters, or the automatic choice described
+     * in {@link JudgeOverviews}). At most {@code limit} records of each stage are read.
+     */
+    @GET
+    @Path("/{id}/judges")
+    public JudgeOverview judges(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("10000") long limit,
+                                @QueryParam("reference") List<String> references,
+                                @QueryParam("resamples") @DefaultValue("1000") int resamples) {
+        run(id);
+        if (limit < 1 || limit > 200_000) throw badRequest("1 <= limit <= 200000");
+        if (resamples < 0 || resamples > 10_000) throw badRequest("0 <= resamples <= 10000");
+        var dir = service.store().runDirectory(id);
+        PipelineSpec spec;
+        try {
+            // The run's own copy of its spec: which stages judge, with which judge, and what the filters keep.
+            spec = PipelineSpecs.read(dir.specFile(), SpecCatalog.offline());
+        } catch (SpecException e) {
+            throw new jakarta.ws.rs.InternalServerErrorException(jakarta.ws.rs.core.Response.status(500)
+                    .type(MediaType.APPLICATION_JSON).entity(Map.of("error", "run '" + id + "': " + e.getMessage())).build());
+        }
+        Map<String, String> statuses = service.store().stages(id).stream()
+                .collect(Collectors.toMap(StageRecord::name, s -> s.status().name(), (a, b) -> b));
+        return JudgeOverviews.builder(dir, spec).limit(limit).references(references).resamples(resamples).build()
+                .compute(id, statuses);
+    }
+
+    /**
+     * The study report of every {@code report} stage of the run that has written one, in stage order. Paths go through
+     * the run directory, which refuses any that would leave it (a symbolic link included): such a report is listed
+     * with an {@code error} instead of its content.
+     */
+    @GET
+    @Path("/{id}/reports")
+    public List<StageReport> reports(@PathParam("id") String id) {
+        run(id);
+        var dir = service.store().runDirectory(id);
+        List<StageReport> out = new ArrayList<>();
+        for (StageRecord s : service.store().stages(id)) {
+            if (!s.kind().equals("report")) continue;
+            String status = s.status().name();
+            java.nio.file.Path json, markdown;
+            try {
+                dir.stageDir(s.name()); // the stage name must be one plain segment
+                json = dir.resolve("stages/" + s.name() + "/" + REPORT_JSON);
+                markdown = dir.resolve("stages/" + s.name() + "/" + REPORT_MARKDOWN);
+            } catch (IllegalArgumentException e) { // UnsafePathException among them
+                out.add(new StageReport(s.name(), status, null, null, e.getMessage()));
+                continue;
+            }
+            if (!Files.isRegularFile(json)) continue; // not written yet (or the stage failed before writing)
+            try {
+                out.add(new StageReport(s.name(), status, Json.MAPPER.readTree(json.toFile()),
+                        Files.isRegularFile(markdown) ? Files.readString(markdown) : null, null));
+            } catch (IOException e) {
+                out.add(new StageReport(s.name(), status, null, null,
+                        "cannot read " + REPORT_JSON + " of stage '" + s.name() + "': " + e.getMessage()));
+            }
         }
         return out;
     }

@@ -7,6 +7,11 @@ import dev.distillery.orchestrator.spec.SpecCatalog;
 import dev.distillery.orchestrator.store.RunRecord;
 import dev.distillery.orchestrator.store.RunStatus;
 import dev.distillery.orchestrator.store.RunStore;
+import dev.distillery.orchestrator.store.RunDirectory;
+import dev.distillery.orchestrator.store.Secrets;
+import dev.distillery.orchestrator.store.StageRecord;
+import dev.distillery.orchestrator.store.StoreInUseException;
+import dev.distillery.orchestrator.store.StoreSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +22,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code distillery run|resume|runs|status|cancel}: pipeline runs in a workspace. */
@@ -30,6 +38,14 @@ final class RunCommands {
         @Option(names = {"-w", "--workspace"}, defaultValue = "runs", paramLabel = "DIR",
                 description = "Where runs and the run store live (default: ${DEFAULT-VALUE}).")
         Path dir;
+    }
+
+    /** How run and resume show progress. */
+    static class Display {
+        @Option(names = "--plain", description = "Plain progress lines even on a terminal (as when the output is "
+                + "piped, or NO_COLOR is set, or TERM=dumb); on a terminal, one line per stage is otherwise redrawn "
+                + "in place.")
+        boolean plain;
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -55,6 +71,14 @@ final class RunCommands {
                         + "workspace; prints the first records of each stage (training, eval and export are skipped).")
         Integer dryRun;
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a field of the spec: STAGE.FIELD, MODEL.parameters.FIELD, seed (values are YAML); "
+                        + "repeatable. E.g. --set plan.mode=uniform --set sft.inputs=[answers].")
+        List<String> overrides = List.of();
+
+        @picocli.CommandLine.Mixin
+        Display display = new Display();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +86,7 @@ final class RunCommands {
                 return PipelineRuns.dryRun(file, dryRun, out) == RunLedger.StageStatus.SUCCEEDED ? 0 : 1;
             }
             try (RunStore store = RunStore.open(workspace.dir)) {
-                return PipelineRuns.start(store, file, out).succeeded() ? 0 : 1;
+                return PipelineRuns.start(store, file, overrides, out, PipelineRuns.liveTerminal(display.plain)).succeeded() ? 0 : 1;
             }
         }
     }
@@ -80,10 +104,14 @@ final class RunCommands {
         @picocli.CommandLine.Mixin
         Workspace workspace = new Workspace();
 
+        @picocli.CommandLine.Mixin
+        Display display = new Display();
+
         @Override
         public Integer call() {
             try (RunStore store = RunStore.open(workspace.dir)) {
-                return PipelineRuns.resume(store, runId, spec.commandLine().getOut()).succeeded() ? 0 : 1;
+                return PipelineRuns.resume(store, runId, spec.commandLine().getOut(),
+                        PipelineRuns.liveTerminal(display.plain)).succeeded() ? 0 : 1;
             }
         }
     }
@@ -100,12 +128,18 @@ final class RunCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (RunStore store = RunStore.open(workspace.dir)) {
-                out.printf("%-44s %-24s %-10s %s%n", "run", "pipeline", "status", "created");
-                for (RunRecord r : store.listRuns()) {
-                    out.printf("%-44s %-24s %-10s %s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
-                            r.createdAt());
-                }
+            List<RunRecord> runs;
+            try (RunStore store = openForReading(workspace.dir)) {
+                runs = store.listRuns();
+            } catch (StoreInUseException busy) {
+                StoreSnapshot snapshot = snapshotOrThrow(workspace.dir, busy);
+                printSnapshotNote(snapshot, out);
+                runs = snapshot.runs();
+            }
+            out.printf("%-44s %-24s %-10s %s%n", "run", "pipeline", "status", "created");
+            for (RunRecord r : runs) {
+                out.printf("%-44s %-24s %-10s %s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
+                        r.createdAt());
             }
             return 0;
         }
@@ -113,8 +147,8 @@ final class RunCommands {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"A run's stages with their status and counters.",
-                    "The run store admits one process at a time: while a run is executing, its own progress lines "
-                            + "(or the dashboard of `distillery serve`, when it runs there) show its state."},
+                    "While another process executes a run (or `distillery serve` holds the workspace), the counters "
+                            + "come from the snapshot that process rewrites every second."},
             footer = {"", "Examples:", "  distillery status 20261126-173205-sandbox-mini-481dfa"})
     static class Status implements Callable<Integer> {
         @Spec
@@ -129,13 +163,25 @@ final class RunCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (RunStore store = RunStore.open(workspace.dir)) {
-                RunRecord r = PipelineRuns.run(store, runId);
-                out.printf("run %s (%s): %s%s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
-                        r.error() == null ? "" : " - " + r.error());
-                var pipeline = PipelineSpecs.read(store.runDirectory(runId).specFile(), SpecCatalog.installed());
-                PipelineRuns.printStages(store, runId, pipeline, out);
+            RunRecord r;
+            List<StageRecord> stages;
+            try (RunStore store = openForReading(workspace.dir)) {
+                r = PipelineRuns.run(store, runId);
+                stages = store.stages(runId);
+            } catch (StoreInUseException busy) {
+                // A run (or serve) holds the store: show what its snapshot, rewritten every second, says.
+                StoreSnapshot snapshot = snapshotOrThrow(workspace.dir, busy);
+                printSnapshotNote(snapshot, out);
+                r = snapshot.run(runId).orElseThrow(() -> new IllegalArgumentException("no run '" + runId + "' in "
+                        + workspace.dir + " (as of the snapshot); `distillery runs` lists them"));
+                stages = snapshot.stages(runId);
             }
+            out.printf("run %s (%s): %s%s%n", r.id(), r.name(), r.status().name().toLowerCase(Locale.ROOT),
+                    r.error() == null ? "" : " - " + r.error());
+            // Only read here, so the directory needs no secrets to mask.
+            var pipeline = PipelineSpecs.read(RunDirectory.at(r.runDir(), Secrets.of(Map.of())).specFile(),
+                    SpecCatalog.installed());
+            PipelineRuns.printStages(stages, pipeline, out);
             return 0;
         }
     }
@@ -172,5 +218,20 @@ final class RunCommands {
             }
             return 0;
         }
+    }
+
+    /** Opens the store for a quick look: waits briefly, since a holder keeps it for the length of a run. */
+    static RunStore openForReading(Path workspace) {
+        return RunStore.builder(workspace).lockWait(java.time.Duration.ofMillis(300)).open();
+    }
+
+    private static StoreSnapshot snapshotOrThrow(Path workspace, StoreInUseException busy) {
+        return StoreSnapshot.read(workspace).orElseThrow(() -> busy);
+    }
+
+    private static void printSnapshotNote(StoreSnapshot s, PrintWriter out) {
+        double age = s.age(java.time.Instant.now()).toMillis() / 1000.0;
+        out.printf(Locale.ROOT, "(the run store is held by process %d; live snapshot from %.1f s ago%s)%n", s.pid(), age,
+                s.writerAlive() ? "" : ", written by a process that has ended");
     }
 }

@@ -17,8 +17,10 @@ import java.util.concurrent.Callable;
                 "GET /api/runs, /api/runs/{id}, /api/runs/{id}/stages, /api/runs/{id}/samples?stage=S&offset=0&limit=20, "
                         + "/api/runs/{id}/metrics?stage=S&series=train/loss, /api/runs/{id}/events?after=SEQ, "
                         + "/api/runs/{id}/events/stream (server-sent events, Last-Event-ID replay); "
-                        + "POST /api/runs {\"spec\": PATH}, POST /api/runs/{id}/cancel."},
-        footer = {"", "Examples:", "  distillery serve", "  distillery serve --port 9000 --workspace /data/runs"})
+                        + "POST /api/runs {\"spec\": PATH}, POST /api/runs/{id}/cancel, GET /api/plugins (what is "
+                        + "installed, and where from; reloads rebuilt plugin jars)."},
+        footer = {"", "Examples:", "  distillery serve", "  distillery serve --port 9000 --workspace /data/runs",
+                "  distillery --plugins plugins serve"})
 public class ServeCommand implements Callable<Integer> {
 
     @Spec

@@ -129,6 +129,8 @@ public final class ChatModels implements AutoCloseable {
         if ("step-by-step".equals(m.parameters().get("style"))) b.style(SimulatedTeacher.Style.STEP_BY_STEP);
         if (m.parameters().get("seed") instanceof Number s) b.seed(s.longValue());
         if (m.parameters().get("latency_ms") instanceof Number l) b.latency(java.time.Duration.ofMillis(l.longValue()));
+        if (m.parameters().get("judge_false_pass") instanceof Number r) b.judgeFalsePass(r.doubleValue());
+        if (m.parameters().get("judge_false_fail") instanceof Number r) b.judgeFalseFail(r.doubleValue());
         return b.build();
     }
 

@@ -32,27 +32,27 @@ final class FilterRunner implements StageRunner {
         Object req = ctx.stage().setting("require");
         List<String> require = req == null ? List.of() : req instanceof String s ? List.of(s) : (List<String>) req;
         int batch = ctx.stage().batch() == null ? 256 : ctx.stage().batch();
-        List<String> keys = new ArrayList<>(batch);
-        List<DataRecord> kept = new ArrayList<>(batch);
+        int items = 0;
+        // A kept record is passed on unchanged: its stored line is copied, not encoded again.
+        List<byte[]> kept = new ArrayList<>(batch);
         long rejected = 0;
         try (StageContext.InputIterator it = ctx.inputs()) {
             while (it.hasNext()) {
                 DataRecord r = it.next();
-                String key = it.key();
-                keys.add(key);
-                if (keep(r, score, min, max, require)) kept.add(r);
+                items++;
+                if (keep(r, score, min, max, require)) kept.add(it.line());
                 else rejected++;
                 // Commit a full batch, or whatever is pending when the input has nothing more committed yet, so
                 // that a slow upstream never holds back records this stage already decided on.
-                if (keys.size() == batch || !it.hasBuffered()) {
-                    ctx.emitBatch(keys, kept, rejected);
-                    keys = new ArrayList<>(batch);
+                if (items == batch || !it.hasBuffered()) {
+                    ctx.commitNextLines(items, kept, rejected);
+                    items = 0;
                     kept = new ArrayList<>(batch);
                     rejected = 0;
                 }
             }
         }
-        ctx.emitBatch(keys, kept, rejected);
+        ctx.commitNextLines(items, kept, rejected);
     }
 
     static boolean keep(DataRecord r, String score, Object min, Object max, List<String> require) {

@@ -3,7 +3,6 @@ package dev.distillery.orchestrator.run;
 import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.io.RecordSink;
 import dev.distillery.datasets.io.RecordSource;
-import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.generators.flow.Budget;
 import dev.distillery.generators.flow.DeadLetterSink;
 import dev.distillery.generators.flow.Flow;
@@ -14,11 +13,7 @@ import dev.distillery.generators.flow.RunReport;
 import dev.distillery.orchestrator.spec.ModelSpec;
 import dev.distillery.orchestrator.spec.StageSpec;
 
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * {@code flow}: runs a generation flow over the stage's inputs through {@link FlowRunner}. Each batch's inputs are
@@ -38,6 +33,14 @@ final class FlowStageRunner implements StageRunner {
     @Override
     public boolean barrier() {
         return false;
+    }
+
+    @Override
+    public Object externalInputs(StageSpec stage, java.nio.file.Path baseDir) {
+        String name = stage.stringSetting("flow", null);
+        // An unknown flow fails when the stage runs, with the registry's did-you-mean message.
+        return Flows.all().stream().filter(f -> f.name().equals(name)).findFirst()
+                .map(f -> PluginStamp.of(Flow.class, f)).orElse(null);
     }
 
     @Override
@@ -62,24 +65,37 @@ final class FlowStageRunner implements StageRunner {
         Budget budget = budget(ctx, s, before);
         if (budget != null) b.budget(budget);
 
-        // Item keys travel beside the records: the runner hands back the same record objects in onBatch.
-        Map<DataRecord, String> keys = new IdentityHashMap<>();
+        // FlowRunner hands finished batches over in input order, so each commit moves the stage's in-order progress.
         b.batchListener((inputs, written, results) -> {
-            List<String> done = new ArrayList<>(inputs.size());
-            synchronized (keys) {
-                for (DataRecord in : inputs) done.add(keys.remove(in));
-            }
             long dead = results.stream().filter(r -> r instanceof dev.distillery.generators.flow.FlowResult.Failure).count();
-            ctx.emitBatch(done, written);
-            if (dead > 0) ctx.count(RunLedger.Counter.DEAD_LETTERED, dead);
+            ctx.commitNext(inputs.size(), written, 0, dead);
         });
-        RunReport report = b.build().run(pending(ctx, keys), RecordSink.discard());
+        // Tokens and cost are counted as batches finish, not only at the end, so progress shows them as they grow.
+        Usage usage = new Usage();
+        b.listener(p -> usage.countUpTo(ctx, p));
+        RunReport report = b.build().run(pending(ctx), RecordSink.discard());
         var p = report.progress();
-        ctx.count(RunLedger.Counter.TOKENS_IN, p.inputTokens());
-        ctx.count(RunLedger.Counter.TOKENS_OUT, p.outputTokens());
-        ctx.count(RunLedger.Counter.COST_MICRO_USD, Math.round(p.cost() * 1e6));
+        usage.countUpTo(ctx, p);
         ctx.event("flow-finished", Map.of("stop_reason", report.stopReason().name().toLowerCase(),
                 "outputs", p.accepted(), "dead_letters", p.deadLettered(), "calls", p.calls()));
+    }
+
+    /** What this attempt has added to the stage's token and cost counters so far. */
+    private static final class Usage {
+        private long tokensIn;
+        private long tokensOut;
+        private long costMicros;
+
+        /** Adds the growth since the last call; the flow's progress only grows. */
+        synchronized void countUpTo(StageContext ctx, dev.distillery.generators.flow.FlowProgress p) {
+            long cost = Math.round(p.cost() * 1e6);
+            ctx.count(RunLedger.Counter.TOKENS_IN, p.inputTokens() - tokensIn);
+            ctx.count(RunLedger.Counter.TOKENS_OUT, p.outputTokens() - tokensOut);
+            ctx.count(RunLedger.Counter.COST_MICRO_USD, cost - costMicros);
+            tokensIn = p.inputTokens();
+            tokensOut = p.outputTokens();
+            costMicros = cost;
+        }
     }
 
     /** The stage's budget minus what earlier attempts spent; null when the stage has none. */
@@ -108,41 +124,12 @@ final class FlowStageRunner implements StageRunner {
         };
     }
 
-    /** The inputs not yet done, each remembered with its item key until its batch is committed. */
-    private static RecordSource pending(StageContext ctx, Map<DataRecord, String> keys) {
+    /** The inputs not yet done (those after the stage's in-order progress). */
+    private static RecordSource pending(StageContext ctx) {
         return new RecordSource() {
             @Override
             public RecordIterator open() {
-                StageContext.InputIterator in = ctx.inputs();
-                return new RecordIterator() {
-                    private DataRecord next;
-
-                    @Override
-                    public boolean hasNext() {
-                        while (next == null && in.hasNext()) {
-                            DataRecord r = in.next();
-                            String key = in.key();
-                            synchronized (keys) {
-                                keys.put(r, key);
-                            }
-                            next = r;
-                        }
-                        return next != null;
-                    }
-
-                    @Override
-                    public DataRecord next() {
-                        if (!hasNext()) throw new NoSuchElementException();
-                        DataRecord r = next;
-                        next = null;
-                        return r;
-                    }
-
-                    @Override
-                    public void close() {
-                        in.close();
-                    }
-                };
+                return ctx.inputs();
             }
 
             @Override

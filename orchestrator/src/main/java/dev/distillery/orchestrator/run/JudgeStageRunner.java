@@ -48,6 +48,13 @@ final class JudgeStageRunner implements StageRunner {
     }
 
     @Override
+    public Object externalInputs(dev.distillery.orchestrator.spec.StageSpec stage, java.nio.file.Path baseDir) {
+        String name = stage.stringSetting("judge", null);
+        return Judges.providers().stream().filter(p -> p.name().equals(name)).findFirst()
+                .map(p -> PluginStamp.of(JudgeProvider.class, p)).orElse(null);
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public void run(StageContext ctx) throws Exception {
         var s = ctx.stage();
@@ -68,21 +75,18 @@ final class JudgeStageRunner implements StageRunner {
              StageContext.InputIterator it = ctx.inputs();
              BufferedWriter failures = Files.newBufferedWriter(ctx.stageDir().resolve("judge-failures.jsonl"),
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            List<String> keys = new ArrayList<>();
             List<Future<Judged<?>>> futures = new ArrayList<>();
             while (true) {
                 boolean more = it.hasNext();
                 if (more) {
                     DataRecord r = it.next();
-                    String key = it.key();
-                        keys.add(key);
                     futures.add(pool.submit(() -> pairwise ? Judges.apply(pair, r) : Judges.apply(single, r)));
                 }
-                // A full batch, the end, or an upstream that has nothing more committed yet: commit what is held.
-                if (keys.size() == batchSize || (!keys.isEmpty() && (!more || !it.hasBuffered()))) {
-                    commit(ctx, keys, futures, failures);
+                // A full batch, the end, or an upstream that has nothing more committed yet: commit what is held,
+                // in input order (the futures are read in submission order).
+                if (futures.size() == batchSize || (!futures.isEmpty() && (!more || !it.hasBuffered()))) {
+                    commit(ctx, futures, failures);
                     tokens.addTo(ctx);
-                    keys = new ArrayList<>();
                     futures = new ArrayList<>();
                 }
                 if (!more) break;
@@ -119,7 +123,7 @@ final class JudgeStageRunner implements StageRunner {
         }
     }
 
-    private static void commit(StageContext ctx, List<String> keys, List<Future<Judged<?>>> futures, BufferedWriter failures)
+    private static void commit(StageContext ctx, List<Future<Judged<?>>> futures, BufferedWriter failures)
             throws Exception {
         List<DataRecord> out = new ArrayList<>(futures.size());
         long failed = 0;
@@ -141,7 +145,8 @@ final class JudgeStageRunner implements StageRunner {
             }
         }
         failures.flush();
-        ctx.emitBatch(keys, out);
-        if (failed > 0) ctx.count(RunLedger.Counter.DEAD_LETTERED, failed);
+        // A record the judge failed on is passed on unscored (a filter downstream rejects it) and counted as dead
+        // letter in the same transaction.
+        ctx.commitNext(futures.size(), out, 0, failed);
     }
 }

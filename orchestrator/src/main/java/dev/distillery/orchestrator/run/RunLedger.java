@@ -42,7 +42,7 @@ public interface RunLedger {
     boolean isDone(String stage, String itemKey);
 
     /**
-     * Marks work items done together with the stage's committed output count after their outputs were written (and
+     * For runners that finish items out of order: marks work items done together with the stage's committed output count after their outputs were written (and
      * the items' IN, OUT and REJECTED counts): all in one transaction, so on resume the output file is cut back to
      * exactly what done items produced.
      *
@@ -50,12 +50,24 @@ public interface RunLedger {
      */
     void commit(String stage, List<String> itemKeys, long committedAfter, long rejected);
 
+    /**
+     * In-order progress: the next {@code items} input records of the stage are done and its committed output count
+     * is {@code committedAfter}; the IN, OUT, REJECTED and DEAD_LETTERED counts move with it in one transaction. The
+     * IN count then says which prefix of the inputs is done (no per-item record).
+     */
+    void commitInOrder(String stage, long items, long committedAfter, long rejected, long deadLettered);
+
     /** Sets the committed count of a barrier stage (no per-item tracking), with its IN and REJECTED counts. */
     void commitAll(String stage, long committed, long in, long rejected);
 
     void count(String stage, Counter counter, long delta);
 
     Map<Counter, Long> counters(String stage);
+
+    /** How long a finished stage ran (its last attempt); empty while it runs or when the ledger does not know. */
+    default Optional<java.time.Duration> elapsed(String stage) {
+        return Optional.empty();
+    }
 
     void event(String stage, String type, Map<String, Object> payload);
 

@@ -31,27 +31,22 @@ final class SourceRunner implements StageRunner {
         String format = ctx.stage().stringSetting("format", null);
         long limit = (long) ctx.stage().numberSetting("limit", Long.MAX_VALUE);
         int batch = ctx.stage().batch() == null ? 256 : ctx.stage().batch();
-        // Items commit in batches: one transaction per batch instead of per record (the batch is atomic, so a
-        // resume still redoes exactly the records whose commit did not land).
+        // Records commit in batches, in file order: one transaction per batch (atomic, so a resume redoes exactly
+        // the records whose commit did not land), and the IN count says how many leading records are done.
         long n = 0;
         long doneBefore = ctx.counters().getOrDefault(RunLedger.Counter.IN, 0L);
-        List<String> keys = new ArrayList<>(batch);
         List<DataRecord> out = new ArrayList<>(batch);
         try (RecordIterator it = Datasets.input(path, format).open()) {
             while (it.hasNext() && n < limit) {
                 DataRecord r = it.next();
-                String key = "src:" + n++;
-                // Keys are positions, committed in order: everything below the done count is done.
-                if (n <= doneBefore) continue;
-                keys.add(key);
+                if (++n <= doneBefore) continue;
                 out.add(r);
-                if (keys.size() == batch) {
-                    ctx.emitBatch(keys, out);
-                    keys = new ArrayList<>(batch);
+                if (out.size() == batch) {
+                    ctx.commitNext(out.size(), out);
                     out = new ArrayList<>(batch);
                 }
             }
         }
-        if (!keys.isEmpty()) ctx.emitBatch(keys, out);
+        ctx.commitNext(out.size(), out);
     }
 }

@@ -96,9 +96,10 @@ public final class StageContext {
      * The input records this stage has not finished yet, input after input, as upstream stages commit them; blocks at
      * the committed end until more comes or the upstream finishes. Close it (try-with-resources) when stopping early.
      *
-     * <p>The built-in runners commit items in input order, so what an earlier attempt finished is a prefix of the
-     * input stream, as long as its IN count: it is skipped here without a lookup per record. A runner that commits
-     * out of order uses {@link #allInputs()} and {@link #isDone}.
+     * <p>A runner that reads this commits with {@link #commitNext}, in input order, so what an earlier attempt
+     * finished is a prefix of the input stream, as long as its IN count: it is skipped here without a lookup per
+     * record. A runner that finishes items out of order uses {@link #allInputs()}, {@link #isDone} and
+     * {@link #emitBatch} (a work-item row per item) instead.
      */
     public InputIterator inputs() {
         return new Concatenated(ledger.counters(stage.name()).getOrDefault(RunLedger.Counter.IN, 0L));
@@ -122,6 +123,12 @@ public final class StageContext {
          * commits what it holds before it would wait.
          */
         boolean hasBuffered();
+
+        /**
+         * The stored line (native JSON, no newline) of the record {@link #next()} returned last: a runner that
+         * passes a record on unchanged commits these bytes ({@link #commitNextLines}) instead of encoding it again.
+         */
+        byte[] line();
     }
 
     /** The inputs as a re-openable source (barrier stages: every input has finished). */
@@ -139,13 +146,51 @@ public final class StageContext {
         };
     }
 
+    /**
+     * The next {@code items} input records, in input order from where {@link #inputs()} started, are done, with all
+     * their {@code outputs}: written, committed with the stage's progress in one transaction, then visible
+     * downstream. This is how streaming runners that keep input order commit; no row per item is written.
+     *
+     * @param rejected     how many of the items produced nothing on purpose (filtered)
+     * @param deadLettered how many failed for good and went to the stage's dead letters
+     */
+    public void commitNext(int items, List<DataRecord> outputs, long rejected, long deadLettered) {
+        if (items == 0 && outputs.isEmpty()) return;
+        control.checkCancelled();
+        synchronized (output) {
+            long after = output.append(outputs);
+            ledger.commitInOrder(stage.name(), items, after, rejected, deadLettered);
+            output.publish();
+        }
+    }
+
+    /** {@link #commitNext(int, List, long, long)} with nothing rejected or dead-lettered. */
+    public void commitNext(int items, List<DataRecord> outputs) {
+        commitNext(items, outputs, 0, 0);
+    }
+
+    /**
+     * {@link #commitNext} for records passed on unchanged: their {@link InputIterator#line() stored lines} are
+     * copied, not decoded and encoded again (a filter's kept records).
+     */
+    public void commitNextLines(int items, List<byte[]> lines, long rejected) {
+        if (items == 0 && lines.isEmpty()) return;
+        control.checkCancelled();
+        synchronized (output) {
+            long after = output.appendLines(lines);
+            ledger.commitInOrder(stage.name(), items, after, rejected, 0);
+            output.publish();
+        }
+    }
+
     /** Whether an earlier attempt of this stage already finished the item (skip it). */
     public boolean isDone(String itemKey) {
         return ledger.isDone(stage.name(), itemKey);
     }
 
     /**
-     * The outputs of one work item: written, committed with the item in the ledger, then visible downstream. An item
+     * The outputs of one work item, for runners that finish items out of order (in-order runners use
+     * {@link #commitNext}): written, committed with a work-item row in the ledger, then visible downstream. An item
      * with no outputs (filtered out) is reported with {@link #reject}.
      */
     public void emit(String itemKey, List<DataRecord> outputs) {
@@ -223,6 +268,16 @@ public final class StageContext {
         }
     }
 
+    /** Another stage's counters (reports that summarise a run read them). */
+    public Map<RunLedger.Counter, Long> countersOf(String otherStage) {
+        return ledger.counters(otherStage);
+    }
+
+    /** How long another, finished stage ran; empty if unknown. */
+    public java.util.Optional<java.time.Duration> elapsedOf(String otherStage) {
+        return ledger.elapsed(otherStage);
+    }
+
     public void count(RunLedger.Counter counter, long delta) {
         ledger.count(stage.name(), counter, delta);
     }
@@ -293,6 +348,12 @@ public final class StageContext {
         @Override
         public boolean hasBuffered() {
             return current == null || current.ready();
+        }
+
+        @Override
+        public byte[] line() {
+            if (current == null || position < 0) throw new IllegalStateException("next() was not called");
+            return current.line();
         }
 
         @Override

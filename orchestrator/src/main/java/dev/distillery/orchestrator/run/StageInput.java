@@ -23,6 +23,9 @@ final class StageInput implements Iterator<DataRecord>, AutoCloseable {
     private long base;            // file offset of buf index 0
     private DataRecord next;
     private boolean ended;
+    // Buffer indexes of the line of the record last decoded: valid until the next hasNext() refills the buffer.
+    private int lineStart;
+    private int lineEnd;
 
     StageInput(StageOutput source) {
         this.source = source;
@@ -50,6 +53,8 @@ final class StageInput implements Iterator<DataRecord>, AutoCloseable {
                 if (nl >= 0) {
                     int start = buf.position();
                     next = RecordCodec.decode(buf.array(), start, nl - start);
+                    lineStart = start;
+                    lineEnd = nl;
                     buf.position(nl + 1);
                     return true;
                 }
@@ -101,6 +106,14 @@ final class StageInput implements Iterator<DataRecord>, AutoCloseable {
         DataRecord r = next;
         next = null;
         return r;
+    }
+
+    /**
+     * The bytes of the line {@link #next()} returned last (a copy). Valid right after {@code next()}: the following
+     * {@code hasNext()} may move the buffer.
+     */
+    byte[] line() {
+        return java.util.Arrays.copyOfRange(buf.array(), lineStart, lineEnd);
     }
 
     @Override

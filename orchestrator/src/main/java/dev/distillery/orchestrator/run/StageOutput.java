@@ -89,12 +89,20 @@ final class StageOutput implements AutoCloseable {
     /** Appends records (not yet visible to readers); returns the record count after them. */
     synchronized long append(List<DataRecord> out) {
         if (out.isEmpty()) return records;
-        int size = 0;
         byte[][] lines = new byte[out.size()][];
-        for (int i = 0; i < lines.length; i++) {
-            lines[i] = RecordCodec.encode(out.get(i));
-            size += lines[i].length + 1;
-        }
+        for (int i = 0; i < lines.length; i++) lines[i] = RecordCodec.encode(out.get(i));
+        return write(lines);
+    }
+
+    /** Appends records already encoded as native JSON lines (no newline), e.g. read from another stage's output. */
+    synchronized long appendLines(List<byte[]> out) {
+        if (out.isEmpty()) return records;
+        return write(out.toArray(new byte[0][]));
+    }
+
+    private long write(byte[][] lines) {
+        int size = 0;
+        for (byte[] l : lines) size += l.length + 1;
         ByteBuffer buf = ByteBuffer.allocate(size);
         for (byte[] l : lines) buf.put(l).put((byte) '\n');
         buf.flip();

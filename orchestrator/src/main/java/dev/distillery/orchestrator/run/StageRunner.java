@@ -5,9 +5,11 @@ package dev.distillery.orchestrator.run;
  * in {@code META-INF/services/dev.distillery.orchestrator.run.StageRunner} beside its
  * {@link dev.distillery.orchestrator.spec.StageKind}.
  *
- * <p>A <b>streaming</b> runner handles its input record by record as upstream stages commit them, skips items the
- * ledger already has ({@link StageContext#isDone}) and reports each item's outputs with {@link StageContext#emit},
- * so a resumed run continues where it stopped. A <b>barrier</b> runner (dedup, export, training) starts when all its
+ * <p>A <b>streaming</b> runner handles its input record by record as upstream stages commit them. One that keeps
+ * input order (every built-in one) reads {@link StageContext#inputs()}, which starts after what earlier attempts
+ * finished, and commits batches with {@link StageContext#commitNext}; one that finishes items out of order reads
+ * {@link StageContext#allInputs()}, skips items the ledger already has ({@link StageContext#isDone}) and reports
+ * each item's outputs with {@link StageContext#emit}. Either way a resumed run continues where it stopped. A <b>barrier</b> runner (dedup, export, training) starts when all its
  * inputs are finished and, when resumed, recomputes from scratch (it is cheap, or has its own checkpoints).
  */
 public interface StageRunner {

@@ -17,7 +17,7 @@ public final class StageRunners {
 
     static final List<StageRunner> BUILT_IN = List.of(new SourceRunner(), new FlowStageRunner(), new JudgeStageRunner(),
             new FilterRunner(), new DedupRunner(), new DecontaminateRunner(), new SelectPairsRunner(), new ExportRunner(),
-            new TrainRunner(), new EvalRunner());
+            new TrainRunner(), new EvalRunner(), new SampleRunner(), new AllocateRunner(), new ReportRunner());
 
     public static Map<String, StageRunner> all() {
         Map<String, StageRunner> byKind = new LinkedHashMap<>();

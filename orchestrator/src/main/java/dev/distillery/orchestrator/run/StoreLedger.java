@@ -41,6 +41,12 @@ public final class StoreLedger implements RunLedger {
     }
 
     @Override
+    public Optional<java.time.Duration> elapsed(String stage) {
+        return store.stage(runId, stage).filter(r -> r.startedAt() != null && r.finishedAt() != null)
+                .map(r -> java.time.Duration.between(r.startedAt(), r.finishedAt()));
+    }
+
+    @Override
     public void stageStarted(String stage) {
         store.markStage(runId, stage, dev.distillery.orchestrator.store.StageStatus.RUNNING, null);
     }
@@ -68,6 +74,13 @@ public final class StoreLedger implements RunLedger {
         long before = committed.getOrDefault(stage, 0L);
         store.markItemsDone(runId, stage, itemKeys,
                 new Counters(itemKeys.size(), committedAfter - before, rejected, 0, 0, 0, 0));
+        committed.put(stage, committedAfter);
+    }
+
+    @Override
+    public void commitInOrder(String stage, long items, long committedAfter, long rejected, long deadLettered) {
+        long before = committed.getOrDefault(stage, 0L);
+        store.commitProgress(runId, stage, new Counters(items, committedAfter - before, rejected, deadLettered, 0, 0, 0));
         committed.put(stage, committedAfter);
     }
 

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,8 +42,12 @@ final class TrainRunner implements StageRunner {
 
     @Override
     public void run(StageContext ctx) throws IOException {
-        TrainJob.Data input = ctx.inputFiles().isEmpty() ? null
-                : new TrainJob.Data(ctx.inputFiles().getFirst().toString(), "distillery", null);
+        List<Path> data = TrainedModels.dataInputs(ctx);
+        if (data.size() > 1) {
+            throw new IllegalArgumentException("stage '" + ctx.stage().name() + "': a train stage reads one data stage, got "
+                    + data.size() + " (merge them first, or list one data stage and at most one train stage)");
+        }
+        TrainJob.Data input = data.isEmpty() ? null : new TrainJob.Data(data.getFirst().toString(), "distillery", null);
         TrainJob job = job(ctx, input);
         Path output = ctx.stageDir().resolve("train");
         job = job.withOutput(output.toString());
@@ -87,14 +92,31 @@ final class TrainRunner implements StageRunner {
         ctx.event("trained", report);
     }
 
-    /** The job file, or the inline job written to the stage directory so errors name a file and line. */
-    private static TrainJob job(StageContext ctx, TrainJob.Data input) {
+    /**
+     * The job file, or the inline job written to the stage directory so errors name a file and line. A train stage
+     * among the inputs supplies the base model (round 2 continues from round 1, DPO starts from SFT); the written job
+     * then names that model, so the file says exactly what ran.
+     */
+    @SuppressWarnings("unchecked")
+    private static TrainJob job(StageContext ctx, TrainJob.Data input) throws IOException {
         Object file = ctx.stage().setting("job");
-        if (file != null) return TrainJob.read(ctx.resolve(file.toString()), input);
+        var from = TrainedModels.fromInputs(ctx);
+        if (file != null) {
+            TrainJob job = TrainJob.read(ctx.resolve(file.toString()), input);
+            return from.isEmpty() ? job : job.withBaseModel(new TrainJob.BaseModel(from.get().fullModel().toString(), null));
+        }
         Path inline = ctx.stageDir().resolve("job.yaml");
+        Map<String, Object> train = new LinkedHashMap<>((Map<String, Object>) ctx.stage().setting("train"));
+        if (from.isPresent()) {
+            if (train.containsKey("base_model")) {
+                throw new IllegalArgumentException("stage '" + ctx.stage().name() + "': give either train.base_model or a "
+                        + "train stage among the inputs ('" + from.get().stage() + "'), not both");
+            }
+            train.put("base_model", Map.of("path", from.get().fullModel().toString()));
+        }
         try {
             Files.createDirectories(ctx.stageDir());
-            Files.writeString(inline, new ObjectMapper(new YAMLFactory()).writeValueAsString(ctx.stage().setting("train")));
+            Files.writeString(inline, new ObjectMapper(new YAMLFactory()).writeValueAsString(train));
         } catch (IOException e) {
             throw new UncheckedIOException(inline + ": cannot write: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package dev.distillery.orchestrator.runs;
 
 import dev.distillery.datasets.json.Json;
+import dev.distillery.datasets.spi.Plugins;
 import dev.distillery.orchestrator.models.ChatModels;
 import dev.distillery.orchestrator.run.PipelineRunner;
 import dev.distillery.orchestrator.run.RunControl;
@@ -62,14 +63,47 @@ public final class PipelineRuns {
 
     /** Validates {@code specFile} (every problem at once), creates a run and executes it. */
     public static Outcome start(RunStore store, Path specFile, PrintWriter out) {
-        Prepared p = prepare(store, specFile);
+        return start(store, specFile, List.of(), out, false);
+    }
+
+    /** As {@link #start(RunStore, Path, PrintWriter)} with {@code KEY=VALUE} overrides of the spec (see --set). */
+    public static Outcome start(RunStore store, Path specFile, List<String> overrides, PrintWriter out) {
+        return start(store, specFile, overrides, out, false);
+    }
+
+    /**
+     * {@link #start(RunStore, Path, PrintWriter)}; {@code live} redraws one progress line per stage in place (for a
+     * terminal, see {@link #liveTerminal}) instead of printing plain lines.
+     */
+    public static Outcome start(RunStore store, Path specFile, PrintWriter out, boolean live) {
+        return start(store, specFile, List.of(), out, live);
+    }
+
+    /** With overrides of the spec ({@code --set}) and the choice of live progress. */
+    public static Outcome start(RunStore store, Path specFile, List<String> overrides, PrintWriter out, boolean live) {
+        Prepared p = prepare(store, specFile, overrides);
         out.printf("run %s (%s) in %s%n", p.run().id(), p.spec().name(), p.run().runDir());
-        return execute(store, p, out);
+        return execute(store, p.run(), p.spec(), p.baseDir(), out, live);
+    }
+
+    /**
+     * Whether progress can be drawn live: stdout is a terminal and neither {@code plain} (the {@code --plain}
+     * option), {@code NO_COLOR} nor a dumb {@code TERM} asks for plain lines.
+     */
+    public static boolean liveTerminal(boolean plain) {
+        return Progress.liveTerminal(plain, System.getenv());
     }
 
     /** Validates {@code specFile} and creates its run (directory, spec copy, origin), without executing it. */
     public static Prepared prepare(RunStore store, Path specFile) {
-        PipelineSpec spec = PipelineSpecs.read(specFile, SpecCatalog.installed().withEnvironment(System.getenv()));
+        return prepare(store, specFile, List.of());
+    }
+
+    /** As {@link #prepare(RunStore, Path)}; the run's spec copy holds the overridden spec, so a resume keeps them. */
+    public static Prepared prepare(RunStore store, Path specFile, List<String> overrides) {
+        SpecCatalog catalog = catalog();
+        PipelineSpec spec = PipelineSpecs.override(PipelineSpecs.read(specFile, catalog), specFile.toString(), overrides,
+                catalog);
         RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), Fingerprints.spec(spec));
         Path base = specFile.toAbsolutePath().getParent();
         Map<String, String> origin = new LinkedHashMap<>();
@@ -85,11 +119,16 @@ public final class PipelineRuns {
 
     /** Executes a prepared run to its end (or until cancelled). */
     public static Outcome execute(RunStore store, Prepared p, PrintWriter out) {
-        return execute(store, p.run(), p.spec(), p.baseDir(), out);
+        return execute(store, p.run(), p.spec(), p.baseDir(), out, false);
     }
 
     /** Continues run {@code runId} from its stored spec: done work is reused, unfinished stages continue. */
     public static Outcome resume(RunStore store, String runId, PrintWriter out) {
+        return resume(store, runId, out, false);
+    }
+
+    /** {@link #resume(RunStore, String, PrintWriter)}, with live progress lines when {@code live}. */
+    public static Outcome resume(RunStore store, String runId, PrintWriter out, boolean live) {
         RunRecord run = run(store, runId);
         Path base;
         try {
@@ -99,19 +138,33 @@ public final class PipelineRuns {
             throw new UncheckedIOException(run.runDir() + ": cannot read " + ORIGIN + ": " + e.getMessage(), e);
         }
         Path specCopy = store.runDirectory(runId).specFile();
-        PipelineSpec spec = PipelineSpecs.read(specCopy, SpecCatalog.installed().withEnvironment(System.getenv()));
+        PipelineSpec spec = PipelineSpecs.read(specCopy, catalog());
         out.printf("resuming run %s (%s)%n", run.id(), spec.name());
-        return execute(store, run, spec, base, out);
+        return execute(store, run, spec, base, out, live);
     }
 
-    private static Outcome execute(RunStore store, RunRecord run, PipelineSpec spec, Path base, PrintWriter out) {
+    /**
+     * What a spec is checked against, taken at the start of each run, resume and dry run: first a plugins directory
+     * whose jars changed is reloaded, so that a rebuilt plugin is used by the next run without a restart.
+     */
+    private static SpecCatalog catalog() {
+        if (Plugins.refresh()) {
+            System.getLogger(PipelineRuns.class.getName()).log(System.Logger.Level.INFO,
+                    "reloaded " + Plugins.folder().map(Object::toString).orElse("the plugins directory"));
+        }
+        return SpecCatalog.installed().withEnvironment(System.getenv());
+    }
+
+    private static Outcome execute(RunStore store, RunRecord run, PipelineSpec spec, Path base, PrintWriter out,
+                                   boolean live) {
         store.markRun(run.id(), RunStatus.RUNNING, null);
         RunControl control = new RunControl();
         Path cancelFlag = run.runDir().resolve(CANCEL);
         // Ctrl-C stops the stages between items; what they committed stays committed and `resume` continues.
         Thread hook = new Thread(control::cancel, "distillery-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
-        Progress progress = new Progress(store, run.id(), spec, out, cancelFlag, control);
+        Progress progress = new Progress(store, run.id(), spec, out, cancelFlag, control,
+                live ? new LiveDisplay(Progress.terminalWidth(System.getenv())) : null);
         PipelineRunner.RunResult result;
         try (ChatModels models = new ChatModels(spec.models(), base, run.runDir().resolve("spec.yaml").toString())
                 .withCallCache(new StoreCallCache(store.callCache()))) {
@@ -135,9 +188,26 @@ public final class PipelineRuns {
                 .map(s -> s.stage() + ": " + s.error()).findFirst().orElse(null);
         store.markRun(run.id(), status, error);
         progress.summary();
+        printReports(spec, run.runDir(), out);
         out.printf("run %s %s%s%n", run.id(), status.name().toLowerCase(Locale.ROOT),
                 status == RunStatus.SUCCEEDED ? "" : "; continue it with `distillery resume " + run.id() + "`");
         return new Outcome(run.id(), result.status(), result.stages());
+    }
+
+    /** The tables of the run's `report` stages, after the stage table: what a study run ends with. */
+    private static void printReports(PipelineSpec spec, Path runDir, PrintWriter out) {
+        for (var s : spec.stages()) {
+            if (!s.kind().equals("report")) continue;
+            Path md = runDir.resolve("stages").resolve(s.name()).resolve("report.md");
+            if (!Files.exists(md)) continue;
+            try {
+                out.println();
+                out.print(Files.readString(md));
+                out.printf("(%s)%n%n", md);
+            } catch (IOException e) {
+                out.printf("report %s: cannot read %s: %s%n", s.name(), md, e.getMessage());
+            }
+        }
     }
 
     /** Stage kinds a dry run keeps; training, evaluation and exports (which write the user's files) are left out. */
@@ -151,7 +221,7 @@ public final class PipelineRuns {
      */
     public static RunLedger.StageStatus dryRun(Path specFile, int n, PrintWriter out) {
         if (n < 1) throw new IllegalArgumentException("--dry-run needs a positive record count, got " + n);
-        PipelineSpec spec = PipelineSpecs.read(specFile, SpecCatalog.installed().withEnvironment(System.getenv()));
+        PipelineSpec spec = PipelineSpecs.read(specFile, catalog());
         java.util.Set<String> kept = new java.util.HashSet<>();
         List<dev.distillery.orchestrator.spec.StageSpec> stages = new java.util.ArrayList<>();
         for (var st : spec.stages()) {
@@ -212,10 +282,15 @@ public final class PipelineRuns {
 
     /** The stages of a run as a table: status and counters. */
     public static void printStages(RunStore store, String runId, PipelineSpec spec, PrintWriter out) {
+        printStages(store.stages(runId), spec, out);
+    }
+
+    /** {@link #printStages(RunStore, String, PipelineSpec, PrintWriter)} from stage rows read elsewhere (a snapshot). */
+    public static void printStages(List<StageRecord> stages, PipelineSpec spec, PrintWriter out) {
         out.printf("%-20s %-10s %9s %9s %9s %6s %10s %10s%n", "stage", "status", "in", "out", "rejected", "dead",
                 "tokens", "cost $");
         Map<String, StageRecord> byName = new LinkedHashMap<>();
-        for (StageRecord r : store.stages(runId)) byName.put(r.name(), r);
+        for (StageRecord r : stages) byName.put(r.name(), r);
         for (var s : spec.stages()) {
             StageRecord r = byName.get(s.name());
             if (r == null) {

@@ -1,5 +1,6 @@
 package dev.distillery.orchestrator.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -63,6 +64,64 @@ public final class PipelineSpecs {
             throw new SpecException(file, problems);
         }
         return spec;
+    }
+
+    /**
+     * The spec with {@code KEY=VALUE} overrides applied (what {@code distillery run --set} does), validated again. A key
+     * starts with a stage or model name, or a top-level field: {@code plan.mode=uniform},
+     * {@code sft.inputs=[answers]}, {@code teacher.parameters.error_rate=0.3}, {@code seed=7}. Values are YAML.
+     */
+    public static PipelineSpec override(PipelineSpec spec, String file, List<String> sets, SpecCatalog catalog) {
+        if (sets == null || sets.isEmpty()) return spec;
+        ObjectNode tree;
+        try {
+            tree = (ObjectNode) YAML.readTree(toYaml(spec));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<SpecProblem> problems = new ArrayList<>();
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                problems.add(new SpecProblem(set, 0, "--set expects KEY=VALUE, e.g. plan.mode=uniform"));
+                continue;
+            }
+            String[] path = set.substring(0, eq).trim().split("\\.");
+            JsonNode value;
+            try {
+                value = YAML.readTree(set.substring(eq + 1));
+            } catch (IOException e) {
+                problems.add(new SpecProblem(set, 0, "--set: the value is not YAML: " + e.getMessage()));
+                continue;
+            }
+            ObjectNode target = null;
+            int from = 1;
+            for (JsonNode st : tree.withArray("stages")) {
+                if (st.path("name").asText().equals(path[0])) target = (ObjectNode) st;
+            }
+            if (target == null && tree.path("models").has(path[0])) target = (ObjectNode) tree.get("models").get(path[0]);
+            if (target == null && path.length == 1 && List.of("name", "seed").contains(path[0])) {
+                target = tree;
+                from = 0;
+            }
+            if (target == null || from >= path.length) {
+                java.util.Set<String> known = new java.util.LinkedHashSet<>();
+                spec.stages().forEach(st -> known.add(st.name()));
+                known.addAll(spec.models().keySet());
+                problems.add(new SpecProblem(set, 0, "--set: '" + path[0] + "' is no stage or model of the spec"
+                        + dev.distillery.datasets.spi.Names.didYouMean(path[0], known) + " (stages and models: "
+                        + String.join(", ", known) + ")"));
+                continue;
+            }
+            for (int i = from; i < path.length - 1; i++) target = target.with(path[i]);
+            target.set(path[path.length - 1], value);
+        }
+        if (!problems.isEmpty()) throw new SpecException(file, problems);
+        try {
+            return parse(YAML.writeValueAsString(tree), file + " (with --set " + String.join(" ", sets) + ")", catalog);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every problem of a spec built in Java (no lines); empty when it can run. */

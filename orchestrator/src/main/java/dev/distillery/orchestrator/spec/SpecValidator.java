@@ -70,10 +70,13 @@ final class SpecValidator {
                 if (m.path() == null) add(path + ".path", "required for a local model: its directory");
             }
             case "sandbox" -> {
-                // The offline simulator: its settings are parameters (error_rate, error_rates, style, seed).
-                Object rate = m.parameters().get("error_rate");
-                if (rate != null && !(rate instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
-                    add(path + ".parameters.error_rate", "must be a number in [0, 1], got " + rate);
+                // The offline simulator: its settings are parameters (error_rate, error_rates, style, seed, and its
+                // rates as a judge).
+                for (String key : List.of("error_rate", "judge_false_pass", "judge_false_fail")) {
+                    Object rate = m.parameters().get(key);
+                    if (rate != null && !(rate instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
+                        add(path + ".parameters." + key, "must be a number in [0, 1], got " + rate);
+                    }
                 }
                 Object style = m.parameters().get("style");
                 if (style != null && !List.of("direct", "step-by-step").contains(style)) {

@@ -86,16 +86,45 @@ public final class StageKinds {
                     List.of(required("path", STRING, "output file"),
                             required("format", STRING, "record format, e.g. trl-messages, trl-dpo, openai-chat, sharegpt")),
                     1, ANY, (s, c) -> formatIssue(s, c, "format")),
-            new Declared("train", "Trains the student (SFT or DPO) on its input, with a trainer job file or inline job.",
+            new Declared("train", "Trains the student (SFT or DPO) on its input, with a trainer job file or inline job; "
+                    + "a train stage among the inputs supplies the base model (training continues from it).",
                     List.of(optional("job", STRING, "trainer job YAML (see docs/trainer.md); its dataset is replaced by the input"),
                             optional("train", OBJECT, "the job inline, same fields as a job file")),
-                    0, 1, StageKinds::trainIssues),
+                    0, 2, StageKinds::trainIssues),
             new Declared("eval", "Evaluates a model on held-out data: loss, perplexity and verified accuracy.",
                     List.of(required("data", STRING, "evaluation file"),
                             optional("model_path", STRING, "model directory (default: the output of the input train stage)"),
                             choice("verifier", false, "how answers are checked", "exact", "normalized", "number"),
-                            optional("max_new_tokens", INTEGER, "answer length cap (default 64)")),
-                    0, 1, null));
+                            optional("max_new_tokens", INTEGER, "answer length cap (default 64)"),
+                            optional("group_by", STRING, "a data column (e.g. skill): accuracy per group with bootstrap "
+                                    + "95% intervals"),
+                            choice("model", false, "with an input train stage: the model it trained (default) or the "
+                                    + "base it started from", "trained", "base")),
+                    0, 1, null),
+            new Declared("sample", "Samples n answers per prompt from a local model, by default the one an input train "
+                    + "stage made (on-policy candidates); tracks the answers' diversity.",
+                    List.of(optional("n", INTEGER, "answers per prompt (default 4)"),
+                            optional("temperature", NUMBER, "sampling temperature (default 1.0)"),
+                            optional("top_p", NUMBER, "nucleus sampling (default 1.0)"),
+                            optional("max_new_tokens", INTEGER, "answer length cap (default 64)"),
+                            optional("batch_size", INTEGER, "sequences decoded together (default 16)"),
+                            optional("model_path", STRING, "model directory (default: the input train stage's model)")),
+                    1, ANY, (s, c) -> rangeIssue(s, "temperature", 0, 10)),
+            new Declared("allocate", "Spends a generation budget across groups by choosing pool records: in proportion to "
+                    + "the student's error per group (from an input eval stage), or uniformly.",
+                    List.of(required("total", INTEGER, "records to choose in all (the generation budget)"),
+                            required("group_by", STRING, "the data column that names a record's group (e.g. skill)"),
+                            choice("mode", false, "default student-aware", "student-aware", "uniform"),
+                            optional("floor", NUMBER, "smallest share of the budget any group gets (default 0.05)")),
+                    2, ANY, (s, c) -> rangeIssue(s, "floor", 0, 1)),
+            new Declared("report", "Writes the run's table: accuracy per group after each input eval stage with bootstrap "
+                    + "intervals, every stage's counts, tokens and wall time, sample diversity, judge agreement.",
+                    List.of(optional("path", STRING, "also write the Markdown table here"),
+                            optional("agreement", StageKind.ValueType.ANY, "list of {stage, judge, reference, threshold}: precision and "
+                                    + "recall of a judge's pass against a reference verifier on a stage's records"),
+                            optional("compare", StageKind.ValueType.ANY, "list of [eval-a, eval-b] pairs: the difference in "
+                                    + "accuracy on the same items, with a paired bootstrap 95% interval")),
+                    1, ANY, null));
 
     /** Built-in kinds first, then plugins; a plugin cannot replace a built-in. */
     public static Map<String, StageKind> all() {

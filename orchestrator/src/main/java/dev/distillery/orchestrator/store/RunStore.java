@@ -55,7 +55,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * be exact across a kill. Nothing is fsynced: a power cut can lose recent writes.
  *
  * <p>One process at a time: H2 locks the file ({@code FILE_LOCK=FS}, released by the OS when a process dies), so a
- * second {@code open} of the same workspace waits up to {@code lockWait} and then fails with a clear message.
+ * second {@code open} of the same workspace waits up to {@code lockWait} and then fails with a
+ * {@link StoreInUseException}. The holder keeps a {@link StoreSnapshot} file up to date for such readers.
  *
  * <p>Usage:
  * <pre>{@code
@@ -95,6 +96,12 @@ public final class RunStore implements AutoCloseable {
     private static final String ITEM_EXISTS = "SELECT 1 FROM work_items WHERE run_id = ? AND stage = ? AND item_key = ?";
     private static final String INSERT_ITEM = "INSERT INTO work_items (run_id, stage, item_key, status, output_ids, done_at) "
             + "VALUES (?, ?, ?, 'DONE', ?, ?)";
+    private static final String PROGRESS_OF_STAGE = "SELECT records_in, records_out, records_rejected, "
+            + "records_dead_lettered FROM stages WHERE run_id = ? AND name = ?";
+    /** Replays a progress entry: counts only grow between resets, so the larger value is the later one. */
+    private static final String REPLAY_PROGRESS = "UPDATE stages SET records_in = GREATEST(records_in, ?), "
+            + "records_out = GREATEST(records_out, ?), records_rejected = GREATEST(records_rejected, ?), "
+            + "records_dead_lettered = GREATEST(records_dead_lettered, ?) WHERE run_id = ? AND name = ? AND fingerprint = ?";
     private static final String MERGE_METRIC = "MERGE INTO metrics (run_id, stage, series, step, val, at) "
             + "KEY (run_id, stage, series, step) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String MERGE_CACHE = "MERGE INTO call_cache (cache_key, model, response, tokens_in, tokens_out, created_at) "
@@ -119,6 +126,11 @@ public final class RunStore implements AutoCloseable {
     private final StoreWriter writer;
     private final CallCacheRepository callCache = new CallCacheRepository(this);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set after every commit: the snapshot file other processes read is out of date. */
+    private final AtomicBoolean snapshotDirty = new AtomicBoolean(true);
+    private final long snapshotIntervalMillis;
+    private Thread snapshotter;
+    private boolean snapshotFailureReported;
 
     private RunStore(Builder b, String jdbcUrl, Connection writeConnection, Connection readConnection, Journal journal) {
         this.workspace = b.workspace;
@@ -129,6 +141,7 @@ public final class RunStore implements AutoCloseable {
         this.readConnection = readConnection;
         this.journal = journal;
         this.checkpointIntervalNanos = b.checkpointInterval.toNanos();
+        this.snapshotIntervalMillis = b.snapshotInterval.toMillis();
         this.hooks = new WriterHooks();
         this.writer = new StoreWriter(writeConnection, hooks, b.counterFlushInterval.toMillis(), "run-store-writer");
     }
@@ -151,6 +164,7 @@ public final class RunStore implements AutoCloseable {
         private Duration counterFlushInterval = Duration.ofMillis(100);
         private Clock clock = Clock.systemUTC();
         private Duration checkpointInterval = Duration.ofSeconds(1);
+        private Duration snapshotInterval = Duration.ofSeconds(1);
 
         private Builder(Path workspace) {
             this.workspace = Objects.requireNonNull(workspace, "workspace").toAbsolutePath().normalize();
@@ -189,6 +203,18 @@ public final class RunStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often, while something changes, {@link StoreSnapshot the snapshot} other processes read is rewritten
+         * (default 1 s).
+         */
+        public Builder snapshotInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("snapshotInterval must be positive, was " + interval);
+            }
+            this.snapshotInterval = interval;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -212,7 +238,7 @@ public final class RunStore implements AutoCloseable {
                         throw new RunStoreException("cannot open the run store in " + workspace + ": " + e.getMessage(), e);
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new RunStoreException("the run store in " + workspace + " is in use by another process "
+                        throw new StoreInUseException("the run store in " + workspace + " is in use by another process "
                                 + "(a running 'distillery run'?); waited " + lockWait.toMillis() + " ms", e);
                     }
                     try {
@@ -239,7 +265,9 @@ public final class RunStore implements AutoCloseable {
                 write.setAutoCommit(false);
                 journal = new Journal(workspace.resolve(JOURNAL_NAME));
                 replay(write, journal);
-                return new RunStore(this, url, write, read, journal);
+                RunStore store = new RunStore(this, url, write, read, journal);
+                store.startSnapshots();
+                return store;
             } catch (SQLException | RuntimeException e) {
                 if (journal != null) {
                     journal.close();
@@ -259,6 +287,19 @@ public final class RunStore implements AutoCloseable {
             for (JsonNode e : journal.readAll()) {
                 switch (e.get("t").asText()) {
                     case "item" -> replayItem(c, e);
+                    case "progress" -> {
+                        // A stage reset since has another fingerprint (or was checkpointed with the journal emptied).
+                        try (PreparedStatement ps = c.prepareStatement(REPLAY_PROGRESS)) {
+                            ps.setLong(1, e.get("in").asLong());
+                            ps.setLong(2, e.get("out").asLong());
+                            ps.setLong(3, e.get("rejected").asLong());
+                            ps.setLong(4, e.get("dead").asLong());
+                            ps.setString(5, e.get("run").asText());
+                            ps.setString(6, e.get("stage").asText());
+                            ps.setString(7, e.get("fp").asText());
+                            ps.executeUpdate();
+                        }
+                    }
                     case "event" -> {
                         try (PreparedStatement ps = c.prepareStatement("MERGE INTO events (seq, run_id, stage, at, type, payload) "
                                 + "KEY (seq) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -711,6 +752,41 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
+     * Moves the in-order progress of a stage: {@code delta} (the records taken from its inputs, written and rejected
+     * since the last call) is added to its counters in one transaction, durable when this returns. For stages that
+     * finish their inputs in input order, which every built-in stage does: the counters then say which prefix of the
+     * inputs is done, so no row per item is needed. The journal keeps the stage's counts after the change, not the
+     * delta, so replaying an entry twice changes nothing.
+     */
+    public void commitProgress(String runId, String stage, Counters delta) {
+        Objects.requireNonNull(delta, "delta");
+        try {
+            writer.submit(c -> {
+                String fingerprint = stageFingerprint(runId, stage);
+                if (fingerprint == null) {
+                    throw noStage(runId, stage);
+                }
+                addCounters(writeStatement(ADD_COUNTERS), runId, stage, delta);
+                PreparedStatement now = writeStatement(PROGRESS_OF_STAGE);
+                now.setString(1, runId);
+                now.setString(2, stage);
+                try (ResultSet rs = now.executeQuery()) {
+                    rs.next();
+                    journal.add(Json.object().put("t", "progress").put("run", runId).put("stage", stage)
+                            .put("fp", fingerprint).put("in", rs.getLong(1)).put("out", rs.getLong(2))
+                            .put("rejected", rs.getLong(3)).put("dead", rs.getLong(4)));
+                }
+                return null;
+            }).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Forgets a stage's work: counters, status and finished items, in one transaction. The executor calls it before
      * computing a stage again from scratch (a barrier stage that did not finish).
      */
@@ -931,6 +1007,17 @@ public final class RunStore implements AutoCloseable {
             return;
         }
         writer.close();
+        if (snapshotter != null) {
+            synchronized (snapshotDirty) {
+                snapshotDirty.notifyAll();
+            }
+            try {
+                snapshotter.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writeSnapshot(); // the final state, for whoever reads the workspace next while another process holds it
         readLock.lock();
         try {
             closeQuietly(readConnection);
@@ -954,6 +1041,53 @@ public final class RunStore implements AutoCloseable {
         return "RunStore[" + jdbcUrl + "]";
     }
 
+    // ---------------------------------------------------------------- snapshot for other processes
+
+    /** Keeps {@link StoreSnapshot} up to date while this process holds the store: at most once per interval. */
+    private void startSnapshots() {
+        writeSnapshot();
+        snapshotter = Thread.ofVirtual().name("run-store-snapshot").start(() -> {
+            // Woken by close() through the monitor, never interrupted: an interrupt inside an H2 read would close
+            // the database's file channel.
+            while (!closed.get()) {
+                synchronized (snapshotDirty) {
+                    try {
+                        snapshotDirty.wait(snapshotIntervalMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!closed.get()) writeSnapshot();
+            }
+        });
+    }
+
+    private synchronized void writeSnapshot() {
+        if (!snapshotDirty.getAndSet(false)) return;
+        try {
+            StoreSnapshot s = readOpen(c -> {
+                List<RunRecord> runs = new ArrayList<>();
+                try (ResultSet rs = readStatement("SELECT id, name, spec_fingerprint, status, created_at, started_at, "
+                        + "finished_at, run_dir, error FROM runs ORDER BY created_at DESC, id DESC").executeQuery()) {
+                    while (rs.next()) runs.add(runRecord(rs));
+                }
+                Map<String, List<StageRecord>> stages = new java.util.LinkedHashMap<>();
+                for (StageRecord r : stageRows(readStatement("SELECT " + STAGE_COLUMNS + " FROM stages ORDER BY run_id, name"))) {
+                    stages.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r);
+                }
+                return new StoreSnapshot(ProcessHandle.current().pid(), clock.instant(), runs, stages);
+            });
+            s.write(workspace);
+        } catch (IOException | RuntimeException e) {
+            snapshotDirty.set(true); // try again next time
+            if (!snapshotFailureReported) {
+                snapshotFailureReported = true;
+                System.err.println("distillery: cannot write " + StoreSnapshot.file(workspace)
+                        + " (other processes' `status` will be out of date): " + e.getMessage());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- internals
 
     @FunctionalInterface
@@ -965,6 +1099,11 @@ public final class RunStore implements AutoCloseable {
         if (closed.get()) {
             throw new RunStoreException("the run store in " + workspace + " is closed");
         }
+        return readOpen(query);
+    }
+
+    /** {@link #read} without the closed check: {@link #close} uses it for the final snapshot. */
+    private <T> T readOpen(Query<T> query) {
         readLock.lock();
         try {
             return query.run(readConnection);
@@ -1189,6 +1328,7 @@ public final class RunStore implements AutoCloseable {
 
         @Override
         public void afterCommit(Connection connection) throws SQLException, IOException {
+            snapshotDirty.set(true);
             journal.writePending();
             boolean due = journal.size() > JOURNAL_LIMIT_BYTES
                     || System.nanoTime() - lastCheckpoint > checkpointIntervalNanos

@@ -41,7 +41,7 @@ class DashboardBrowserTest {
         return null;
     }
 
-    private String dom(String url) throws Exception {
+    static String dom(String url) throws Exception {
         Process p = new ProcessBuilder(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--virtual-time-budget=3000",
                 "--dump-dom", url).redirectError(ProcessBuilder.Redirect.DISCARD).start();

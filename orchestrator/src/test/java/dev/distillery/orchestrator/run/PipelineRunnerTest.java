@@ -165,4 +165,83 @@ class PipelineRunnerTest {
             assertTrue(answers.error().contains("input stage 'seeds' failed"), answers.error());
         }
     }
+
+    /**
+     * A runner that finishes items out of order (here: last input first) uses keyed work items instead of in-order
+     * progress; a failed attempt keeps what it committed and the resume does exactly the rest.
+     */
+    @Test
+    void anOutOfOrderRunnerCommitsKeyedItemsAndAResumeDoesExactlyTheRest() throws IOException {
+        List<Task> tasks = writeTasks(2);
+        PipelineSpec spec = spec("""
+                name: keyed
+                stages:
+                  - {name: seeds, kind: source, path: tasks.jsonl}
+                  - {name: reversed, kind: filter, inputs: [seeds], score: quality, min: 0}
+                """);
+        class Reversed implements StageRunner {
+            int failAfter;
+            final List<String> ran = new ArrayList<>();
+
+            @Override
+            public String kind() {
+                return "filter";
+            }
+
+            @Override
+            public boolean barrier() {
+                return false;
+            }
+
+            @Override
+            public void run(StageContext ctx) {
+                List<String> keys = new ArrayList<>();
+                List<DataRecord> records = new ArrayList<>();
+                try (StageContext.InputIterator it = ctx.allInputs()) {
+                    while (it.hasNext()) {
+                        records.add(it.next());
+                        keys.add(it.key());
+                    }
+                }
+                for (int i = records.size() - 1; i >= 0; i--) {
+                    if (ctx.isDone(keys.get(i))) continue;
+                    if (ran.size() == failAfter) throw new IllegalStateException("stopped after " + failAfter);
+                    ran.add(keys.get(i));
+                    if (i % 3 == 0) ctx.reject(keys.get(i));
+                    else ctx.emit(keys.get(i), List.of(records.get(i)));
+                }
+            }
+        }
+        Reversed runner = new Reversed();
+        runner.failAfter = 5;
+        java.util.Map<String, StageRunner> runners = new java.util.HashMap<>(StageRunners.all());
+        runners.put("filter", runner);
+        try (RunStore store = RunStore.open(tmp.resolve("runs"))) {
+            RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), "fp");
+            Path runDir = store.runDirectory(run.id()).root();
+            StoreLedger ledger = new StoreLedger(store, run.id());
+            PipelineRunner.RunResult first = PipelineRunner.builder(spec, runDir, ledger).baseDir(tmp).runners(runners)
+                    .build().run();
+            assertEquals(RunLedger.StageStatus.FAILED, first.status());
+            assertEquals(5, store.doneKeys(run.id(), "reversed").size());
+
+            runner.failAfter = Integer.MAX_VALUE;
+            PipelineRunner.RunResult second = PipelineRunner.builder(spec, runDir, ledger).baseDir(tmp).runners(runners)
+                    .build().run();
+            assertTrue(second.succeeded(), second.toString());
+            // Every input ran exactly once over both attempts, last first.
+            assertEquals(tasks.size(), runner.ran.size());
+            assertEquals(tasks.size(), new java.util.HashSet<>(runner.ran).size());
+            assertEquals("0:" + (tasks.size() - 1), runner.ran.getFirst());
+            assertEquals(tasks.size(), store.doneKeys(run.id(), "reversed").size());
+            long rejected = java.util.stream.IntStream.range(0, tasks.size()).filter(i -> i % 3 == 0).count();
+            var c = store.stage(run.id(), "reversed").orElseThrow().counters();
+            assertEquals(tasks.size(), c.recordsIn());
+            assertEquals(rejected, c.rejected());
+            List<DataRecord> out = read(runDir.resolve("stages/reversed/records.jsonl"));
+            assertEquals(tasks.size() - rejected, out.size());
+            assertEquals(out.size(), c.recordsOut());
+            assertEquals(out.size(), out.stream().map(DataRecord::id).distinct().count(), "nothing written twice");
+        }
+    }
 }

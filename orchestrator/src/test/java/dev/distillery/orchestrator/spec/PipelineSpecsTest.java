@@ -133,7 +133,7 @@ class PipelineSpecsTest {
                 "x.yaml:9: stages[1].flow: unknown flow 'self-instrct', did you mean 'self-instruct'?");
         assertProblems(head + "  - name: gen\n    kind: flwo\n",
                 "x.yaml:7: stages[1].kind: unknown stage kind 'flwo', did you mean 'flow'? (known: source, flow, judge, "
-                        + "filter, dedup, decontaminate, select-pairs, export, train, eval)");
+                        + "filter, dedup, decontaminate, select-pairs, export, train, eval, sample, allocate, report)");
         assertProblems(head + "  - name: d\n    kind: dedup\n    inputs: [sedes]\n",
                 "x.yaml:8: stages[1].inputs: unknown stage 'sedes', did you mean 'seeds'?");
         assertProblems(head + "  - name: d\n    kind: dedup\n    inputs: [seeds]\n    treshold: 0.5\n",
@@ -183,8 +183,11 @@ class PipelineSpecsTest {
                 "x.yaml:6: models.m.api_key_env: environment variable ANTHROPIC_API_KEY is not set");
         assertProblems("name: p\nmodels:\n  m:\n    provider: openai-compatible\n    model: x\n    base_url: localhost:8000\n" + stages,
                 "x.yaml:6: models.m.base_url: 'localhost:8000' is not an http(s) URL with a host");
-        assertProblems("name: p\nmodels:\n  m:\n    provider: sandbox\n    parameters: {error_rate: 2, style: chatty}\n" + stages,
+        assertProblems("name: p\nmodels:\n  m:\n    provider: sandbox\n    parameters: {error_rate: 2, style: chatty, "
+                        + "judge_false_pass: -0.1, judge_false_fail: often}\n" + stages,
                 "x.yaml:5: models.m.parameters.error_rate: must be a number in [0, 1], got 2",
+                "x.yaml:5: models.m.parameters.judge_false_pass: must be a number in [0, 1], got -0.1",
+                "x.yaml:5: models.m.parameters.judge_false_fail: must be a number in [0, 1], got often",
                 "x.yaml:5: models.m.parameters.style: expected direct or step-by-step, got 'chatty'");
         assertProblems("name: p\nmodels:\n  m:\n    provider: local\n" + stages,
                 "x.yaml:3: models.m.path: required for a local model: its directory");
@@ -244,6 +247,29 @@ class PipelineSpecsTest {
         assertEquals(kinds.size(), generated.at("/properties/stages/items/allOf").size());
         assertEquals("string", generated.at("/properties/stages/items/allOf/1/then/properties/flow/type").asText());
         assertEquals("flow", generated.at("/properties/stages/items/allOf/1/then/required/0").asText());
+    }
+
+    @Test
+    void overridesChangeStagesModelsAndTopLevelFieldsAndAreValidatedAgain() {
+        PipelineSpec spec = PipelineSpecs.parse(GOOD, "good.yaml", CATALOG);
+        PipelineSpec changed = PipelineSpecs.override(spec, "good.yaml", List.of("instructions.settings.rounds=5",
+                "graded.inputs=[instructions]", "seed=9", "teacher.parameters.temperature=0.3"), CATALOG);
+        assertEquals(Map.of("rounds", 5L, "novelty", 0.7), changed.stage("instructions").orElseThrow().setting("settings"));
+        assertEquals(9L, changed.seed());
+        assertEquals(0.3, changed.models().get("teacher").parameters().get("temperature"));
+        assertEquals(spec.stage("sft"), changed.stage("sft"), "untouched stages stay as they were");
+        assertEquals(spec, PipelineSpecs.override(spec, "good.yaml", List.of(), CATALOG));
+
+        SpecException unknown = assertThrows(SpecException.class, () -> PipelineSpecs.override(spec, "good.yaml",
+                List.of("instructons.flow=evol-instruct", "noequals"), CATALOG));
+        String all = unknown.getMessage();
+        assertTrue(all.contains("'instructons' is no stage or model of the spec, did you mean 'instructions'?"), all);
+        assertTrue(all.contains("--set expects KEY=VALUE"), all);
+        // An override that breaks the spec fails validation like a broken file would.
+        SpecException invalid = assertThrows(SpecException.class, () -> PipelineSpecs.override(spec, "good.yaml",
+                List.of("instructions.flow=self-instrct"), CATALOG));
+        assertTrue(invalid.getMessage().contains("unknown flow 'self-instrct', did you mean 'self-instruct'?"),
+                invalid.getMessage());
     }
 
     private static void assertProblems(String yaml, String... expected) {

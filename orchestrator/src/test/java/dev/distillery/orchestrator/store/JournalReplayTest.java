@@ -63,6 +63,37 @@ class JournalReplayTest {
         }
     }
 
+    @Test
+    void progressEntriesCarryAbsoluteCountsSoReplayingThemTwiceChangesNothing() throws Exception {
+        String run;
+        try (RunStore store = open()) {
+            run = store.createRun("progress", "", "fp").id();
+            store.upsertStage(run, "keep", "filter", "fp-1");
+            store.commitProgress(run, "keep", new Counters(256, 130, 126, 0, 0, 0, 0));
+            store.commitProgress(run, "keep", new Counters(256, 120, 136, 0, 0, 0, 0));
+            assertEquals(new Counters(512, 250, 262, 0, 0, 0, 0), store.stage(run, "keep").orElseThrow().counters());
+        }
+        Path journal = workspace.resolve(RunStore.JOURNAL_NAME);
+        // What a process killed after three more commits leaves: the database has the first two (checkpointed at
+        // close), the journal the last ones, one of them already applied, and an entry of the stage's old inputs.
+        Files.writeString(journal, String.join("\n",
+                progress(run, "fp-1", 512, 250, 262, 0),    // already in the database
+                progress(run, "fp-1", 768, 377, 391, 0),    // confirmed, never written by H2
+                progress(run, "fp-1", 1000, 500, 495, 5),   // the last commit before the kill
+                progress(run, "fp-old", 9999, 9999, 0, 0),  // before the stage's inputs changed: dropped
+                progress(run, "fp-1", 768, 377, 391, 0)) + "\n"); // an older entry after a newer one changes nothing
+        try (RunStore store = open()) {
+            assertEquals(0, Files.size(journal));
+            assertEquals(new Counters(1000, 500, 495, 5, 0, 0, 0), store.stage(run, "keep").orElseThrow().counters());
+            assertEquals(Set.of(), store.doneKeys(run, "keep"), "in-order progress writes no work-item rows");
+        }
+    }
+
+    private static String progress(String run, String fingerprint, long in, long out, long rejected, long dead) {
+        return "{\"t\":\"progress\",\"run\":\"" + run + "\",\"stage\":\"keep\",\"fp\":\"" + fingerprint
+                + "\",\"in\":" + in + ",\"out\":" + out + ",\"rejected\":" + rejected + ",\"dead\":" + dead + "}";
+    }
+
     private RunStore open() {
         return RunStore.builder(workspace).secrets(Secrets.of(Map.of())).open();
     }

@@ -224,6 +224,11 @@ public record TrainJob(String method, String objective, BaseModel baseModel, Dat
                 epochs, maxSteps, seed, checkpointEvery, evalEvery, output, saveMerged);
     }
 
+    public TrainJob withBaseModel(BaseModel newBase) {
+        return new TrainJob(method, objective, newBase, dataset, eval, lora, preference, optimizer, schedule, batch,
+                epochs, maxSteps, seed, checkpointEvery, evalEvery, output, saveMerged);
+    }
+
     public TrainJob withOutput(String newOutput) {
         return new TrainJob(method, objective, baseModel, dataset, eval, lora, preference, optimizer, schedule, batch,
                 epochs, maxSteps, seed, checkpointEvery, evalEvery, newOutput, saveMerged);
