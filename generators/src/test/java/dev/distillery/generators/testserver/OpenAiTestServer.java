@@ -98,6 +98,13 @@ public final class OpenAiTestServer implements AutoCloseable {
                           Map<String, List<String>> headers) {
     }
 
+    /** The token counts the server reported in one answer (words of the request's messages and of the content). */
+    public record Usage(int inputTokens, int outputTokens) {
+        public int total() {
+            return inputTokens + outputTokens;
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Duration latency;
@@ -116,6 +123,9 @@ public final class OpenAiTestServer implements AutoCloseable {
     private final ConcurrentHashMap<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> attemptsByPrompt = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> servedByPrompt = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Usage> usageByPrompt = new ConcurrentHashMap<>();
+    private final AtomicLong inputTokens = new AtomicLong();
+    private final AtomicLong outputTokens = new AtomicLong();
     private final List<Request> log = java.util.Collections.synchronizedList(new ArrayList<>());
     private final boolean keepLog;
 
@@ -174,6 +184,21 @@ public final class OpenAiTestServer implements AutoCloseable {
     public int served(String prompt) {
         AtomicInteger n = servedByPrompt.get(prompt);
         return n == null ? 0 : n.get();
+    }
+
+    /** The usage reported in the last complete answer to {@code prompt}; null if it was never answered. */
+    public Usage usage(String prompt) {
+        return usageByPrompt.get(prompt);
+    }
+
+    /** Prompt tokens reported over all complete answers. */
+    public long inputTokens() {
+        return inputTokens.get();
+    }
+
+    /** Completion tokens reported over all complete answers. */
+    public long outputTokens() {
+        return outputTokens.get();
     }
 
     /** Requests that arrived with {@code prompt}. */
@@ -256,11 +281,12 @@ public final class OpenAiTestServer implements AutoCloseable {
                 }
                 case Fault.Content c -> {
                     send(ex, 200, answer(request, c.content()), null);
-                    count(request);
+                    count(request, c.content());
                 }
                 case Fault.None n -> {
-                    send(ex, 200, answer(request, responder.apply(request)), null);
-                    count(request);
+                    String content = responder.apply(request);
+                    send(ex, 200, answer(request, content), null);
+                    count(request, content);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -270,9 +296,13 @@ public final class OpenAiTestServer implements AutoCloseable {
         }
     }
 
-    private void count(Request request) {
+    private void count(Request request, String content) {
         served.incrementAndGet();
         servedByPrompt.computeIfAbsent(request.prompt(), p -> new AtomicInteger()).incrementAndGet();
+        Usage u = usage(request, content);
+        usageByPrompt.put(request.prompt(), u);
+        inputTokens.addAndGet(u.inputTokens());
+        outputTokens.addAndGet(u.outputTokens());
     }
 
     /** Takes a token; returns 0, or the seconds until one will be available. */
@@ -302,9 +332,15 @@ public final class OpenAiTestServer implements AutoCloseable {
         return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"server_error\"}}";
     }
 
+    /** Tokens are counted as whitespace-separated words: deterministic, and the same for every protocol. */
+    private static Usage usage(Request r, String content) {
+        return new Usage(words(r.body().path("messages").toString()), words(content));
+    }
+
     private static String answer(Request r, String content) {
-        int in = words(r.body().path("messages").toString());
-        int out = words(content);
+        Usage usage = usage(r, content);
+        int in = usage.inputTokens();
+        int out = usage.outputTokens();
         ObjectNode root = JSON.createObjectNode();
         switch (r.protocol()) {
             case "ollama" -> {

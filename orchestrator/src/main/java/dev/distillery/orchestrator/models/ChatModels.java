@@ -5,6 +5,7 @@ import dev.distillery.generators.model.ProviderSpec;
 import dev.distillery.generators.model.accounting.Price;
 import dev.distillery.generators.model.accounting.UsageLedger;
 import dev.distillery.generators.model.cache.CallCacheStore;
+import dev.distillery.generators.model.concurrency.AimdLimiter;
 import dev.distillery.orchestrator.spec.ModelSpec;
 import dev.distillery.orchestrator.spec.PipelineSpec;
 import dev.distillery.sandbox.teacher.SimulatedTeacher;
@@ -110,7 +111,11 @@ public final class ChatModels implements AutoCloseable {
         if (m.price() != null) p.price(new Price(m.price().inputPerMillion(), m.price().outputPerMillion()));
         ModelAccess.Builder b = ModelAccess.builder().provider(p.build()).ledger(ledger);
         if (cache != null) b.cache(cache);
-        if (m.maxConcurrency() != null) b.maxConcurrency(m.maxConcurrency());
+        if (m.maxConcurrency() != null && m.initialConcurrency() != null) {
+            b.concurrency(AimdLimiter.builder().maxLimit(m.maxConcurrency()).initialLimit(m.initialConcurrency()));
+        } else if (m.maxConcurrency() != null) {
+            b.maxConcurrency(m.maxConcurrency());
+        }
         return b.build();
     }
 

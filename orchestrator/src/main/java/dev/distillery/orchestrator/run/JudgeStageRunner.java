@@ -2,6 +2,7 @@ package dev.distillery.orchestrator.run;
 
 import dev.distillery.datasets.json.Json;
 import dev.distillery.datasets.model.DataRecord;
+import dev.distillery.generators.model.ChatModelDecorator;
 import dev.distillery.judges.Judged;
 import dev.distillery.judges.Judges;
 import dev.distillery.judges.spi.Judge;
@@ -10,6 +11,9 @@ import dev.distillery.judges.spi.JudgeProvider;
 import dev.distillery.judges.spi.PairwiseJudge;
 import dev.distillery.orchestrator.store.Secrets;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,12 +27,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code judge}: scores every input with a judge, verifier or filter; batches of {@code batch} records (default 16)
  * are judged concurrently and committed in order. Every record passes on; a failed verdict adds no score, is counted
  * as dead-lettered, and its reason goes to {@code judge-failures.jsonl} (a {@code filter} stage downstream then
- * rejects the unscored record).
+ * rejects the unscored record). The tokens of the judges' model answers (from the provider or the call cache, as a
+ * flow stage counts them) are added to the stage's counters with each committed batch.
  */
 final class JudgeStageRunner implements StageRunner {
 
@@ -56,8 +62,9 @@ final class JudgeStageRunner implements StageRunner {
     public void run(StageContext ctx) throws Exception {
         var s = ctx.stage();
         JudgeProvider provider = Judges.provider(s.stringSetting("judge", null));
+        TokenCount tokens = new TokenCount();
         List<ChatModel> models = new ArrayList<>();
-        for (String role : s.models().keySet()) models.add(ctx.chatModel(role));
+        for (String role : s.models().keySet()) models.add(tokens.around(ctx.chatModel(role)));
         Map<String, Object> settings = s.setting("settings") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         JudgeConfig config = new JudgeConfig(settings, models,
                 s.setting("prompts") == null ? null : ctx.resolve(s.stringSetting("prompts", null)),
@@ -82,10 +89,40 @@ final class JudgeStageRunner implements StageRunner {
                 // in input order (the futures are read in submission order).
                 if (futures.size() == batchSize || (!futures.isEmpty() && (!more || !it.hasBuffered()))) {
                     commit(ctx, futures, failures);
+                    tokens.addTo(ctx);
                     futures = new ArrayList<>();
                 }
                 if (!more) break;
             }
+        }
+    }
+
+    /** Sums the token usage of every answer the stage's judges got, for the stage's counters. */
+    private static final class TokenCount {
+        private final LongAdder in = new LongAdder();
+        private final LongAdder out = new LongAdder();
+
+        ChatModel around(ChatModel model) {
+            return new ChatModelDecorator(model) {
+                @Override
+                public ChatResponse doChat(ChatRequest request) {
+                    ChatResponse response = next(request);
+                    TokenUsage usage = response == null ? null : response.tokenUsage();
+                    if (usage != null) {
+                        if (usage.inputTokenCount() != null) in.add(usage.inputTokenCount());
+                        if (usage.outputTokenCount() != null) out.add(usage.outputTokenCount());
+                    }
+                    return response;
+                }
+            };
+        }
+
+        /** Moves what was counted since the last call into the stage's counters. */
+        void addTo(StageContext ctx) {
+            long i = in.sumThenReset();
+            long o = out.sumThenReset();
+            if (i > 0) ctx.count(RunLedger.Counter.TOKENS_IN, i);
+            if (o > 0) ctx.count(RunLedger.Counter.TOKENS_OUT, o);
         }
     }
 

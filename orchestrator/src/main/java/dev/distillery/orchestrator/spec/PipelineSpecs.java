@@ -207,6 +207,7 @@ public final class PipelineSpecs {
                     "output_per_million", m.price().outputPerMillion()));
         }
         putIf(o, "max_concurrency", m.maxConcurrency());
+        putIf(o, "initial_concurrency", m.initialConcurrency());
         return o;
     }
 

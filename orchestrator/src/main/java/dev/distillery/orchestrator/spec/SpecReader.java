@@ -17,7 +17,7 @@ final class SpecReader {
 
     static final Set<String> TOP_KEYS = Set.of("name", "seed", "models", "stages");
     static final Set<String> MODEL_KEYS = Set.of("provider", "base_url", "model", "api_key_env", "path", "adapter",
-            "parameters", "price", "max_concurrency");
+            "parameters", "price", "max_concurrency", "initial_concurrency");
     /** Keys every stage may have; anything else is a setting of its kind. */
     static final Set<String> STAGE_KEYS = Set.of("name", "kind", "inputs", "models", "concurrency", "batch", "budget",
             "target", "seed", "output");
@@ -68,9 +68,11 @@ final class SpecReader {
             problems.add(new SpecProblem(path + ".price", p.line(), "expected {input_per_million, output_per_million}"));
         }
         Long conc = integer(m, "max_concurrency", path);
+        Long initial = integer(m, "initial_concurrency", path);
         return new ModelSpec(string(m, "provider", path), string(m, "base_url", path), string(m, "model", path),
                 string(m, "api_key_env", path), string(m, "path", path), string(m, "adapter", path),
-                object(m, "parameters", path), price, conc == null ? null : conc.intValue());
+                object(m, "parameters", path), price, conc == null ? null : conc.intValue(),
+                initial == null ? null : initial.intValue());
     }
 
     private StageSpec stage(YamlTree t, String path) {

@@ -59,6 +59,8 @@ final class SpecSchema {
         prop(pp, "input_per_million", "number", "USD per million input tokens.").put("minimum", 0);
         prop(pp, "output_per_million", "number", "USD per million output tokens.").put("minimum", 0);
         prop(p, "max_concurrency", "integer", "Most requests in flight to this model.").put("minimum", 1);
+        prop(p, "initial_concurrency", "integer", "Requests in flight at the start (AIMD grows from here to max_concurrency;"
+                + " default min(8, max_concurrency)).").put("minimum", 1);
         return m;
     }
 

@@ -100,6 +100,13 @@ final class SpecValidator {
             }
         }
         if (m.maxConcurrency() != null && m.maxConcurrency() < 1) add(path + ".max_concurrency", "must be at least 1");
+        if (m.initialConcurrency() != null) {
+            if (m.initialConcurrency() < 1) add(path + ".initial_concurrency", "must be at least 1");
+            else if (m.maxConcurrency() == null) add(path + ".initial_concurrency", "needs max_concurrency (the limit it may grow to)");
+            else if (m.initialConcurrency() > m.maxConcurrency()) {
+                add(path + ".initial_concurrency", "is " + m.initialConcurrency() + ", above max_concurrency " + m.maxConcurrency());
+            }
+        }
         if (m.price() != null && (m.price().inputPerMillion() < 0 || m.price().outputPerMillion() < 0)) {
             add(path + ".price", "prices cannot be negative");
         }

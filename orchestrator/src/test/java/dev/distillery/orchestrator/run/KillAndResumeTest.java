@@ -1,9 +1,6 @@
 package dev.distillery.orchestrator.run;
 
-import dev.distillery.datasets.Datasets;
-import dev.distillery.datasets.io.RecordIterator;
 import dev.distillery.datasets.model.DataRecord;
-import dev.distillery.orchestrator.runs.PipelineRuns;
 import dev.distillery.orchestrator.store.RunRecord;
 import dev.distillery.orchestrator.store.RunStatus;
 import dev.distillery.orchestrator.store.RunStore;
@@ -12,8 +9,6 @@ import dev.distillery.sandbox.world.TaskWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +70,7 @@ class KillAndResumeTest {
         Random random = new Random(7);
         // Three kills at random moments while the flow stage is answering (each attempt waits for the child's first
         // progress line of that stage, printed every 100 ms, then up to 400 ms more), then a resume to the end.
-        Child p = Child.start(ws, "start", spec.toString(), "\\[answers\\] in [1-9]");
+        ChildRun p = ChildRun.start(ws, "start", spec.toString(), "\\[answers\\] in [1-9]");
         String runId = null;
         List<Long> answeredAtKill = new ArrayList<>();
         StringBuilder logs = new StringBuilder();
@@ -87,7 +82,7 @@ class KillAndResumeTest {
             try (RunStore store = RunStore.open(ws)) {
                 answeredAtKill.add(store.stage(runId, "answers").map(s -> s.counters().recordsIn()).orElse(0L));
             }
-            p = Child.start(ws, "resume", runId, "\\[answers\\] in [1-9]");
+            p = ChildRun.start(ws, "resume", runId, "\\[answers\\] in [1-9]");
         }
         // The point of the test: at least one kill landed while the flow stage was part-way through its inputs.
         assertTrue(answeredAtKill.stream().anyMatch(n -> n > 0 && n < TASKS), "answered at each kill: " + answeredAtKill
@@ -100,7 +95,7 @@ class KillAndResumeTest {
             RunRecord run = store.run(runId).orElseThrow();
             assertEquals(RunStatus.SUCCEEDED, run.status(), log);
             Path dir = run.runDir().resolve("stages");
-            List<DataRecord> answers = read(dir.resolve("answers/records.jsonl"));
+            List<DataRecord> answers = Records.read(dir.resolve("answers/records.jsonl"));
             assertEquals(TASKS, answers.size(), "one answer per task, none lost or repeated");
             assertEquals(TASKS, answers.stream().map(DataRecord::id).distinct().count());
             Set<String> prompts = new HashSet<>();
@@ -108,10 +103,10 @@ class KillAndResumeTest {
                 var msgs = ((dev.distillery.datasets.model.Payload.Chat) a.payload()).messages().messages();
                 assertTrue(prompts.add(msgs.get(msgs.size() - 2).content()), "answered twice: " + a);
             }
-            List<DataRecord> checked = read(dir.resolve("checked/records.jsonl"));
+            List<DataRecord> checked = Records.read(dir.resolve("checked/records.jsonl"));
             assertEquals(TASKS, checked.size());
             long right = checked.stream().filter(r -> r.scores().get("sandbox-verifier").value() == 1).count();
-            assertEquals(right, read(dir.resolve("kept/records.jsonl")).size());
+            assertEquals(right, Records.read(dir.resolve("kept/records.jsonl")).size());
             var kept = store.stage(runId, "kept").orElseThrow().counters();
             assertEquals(TASKS, kept.recordsIn());
             assertEquals(right, kept.recordsOut());
@@ -120,82 +115,12 @@ class KillAndResumeTest {
         }
     }
 
-    private static List<DataRecord> read(Path file) {
-        List<DataRecord> out = new ArrayList<>();
-        try (RecordIterator it = Datasets.input(file, "distillery").open()) {
-            it.forEachRemaining(out::add);
-        }
-        return out;
-    }
-
     private static String onlyRun(Path ws) throws Exception {
         // The store admits one process; the child was just killed, so it can be opened here.
         try (RunStore store = RunStore.open(ws)) {
             List<RunRecord> runs = store.listRuns();
             assertEquals(1, runs.size(), runs.toString());
             return runs.getFirst().id();
-        }
-    }
-
-    /** A child JVM running {@link Main}, its output collected as it comes. */
-    private static final class Child {
-        final Process process;
-        private final StringBuilder output = new StringBuilder();
-
-        private Child(Process process) {
-            this.process = process;
-            Thread.ofVirtual().start(() -> {
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        synchronized (output) {
-                            output.append(line).append('\n');
-                            output.notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed
-                }
-            });
-        }
-
-        /** Starts a child and waits until its output matches {@code marker} (a regex: the stage is under way). */
-        static Child start(Path ws, String command, String arg, String marker) throws Exception {
-            String javaBin = ProcessHandle.current().info().command().orElse("java");
-            Child c = new Child(new ProcessBuilder(javaBin, "-Ddistillery.progress.interval-ms=100", "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), ws.toString(), command, arg)
-                    .redirectErrorStream(true).start());
-            long deadline = System.currentTimeMillis() + 60_000;
-            java.util.regex.Pattern p = java.util.regex.Pattern.compile(marker);
-            synchronized (c.output) {
-                while (!p.matcher(c.output).find() && c.process.isAlive() && System.currentTimeMillis() < deadline) {
-                    c.output.wait(200);
-                }
-            }
-            return c;
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-
-        String output() throws InterruptedException {
-            Thread.sleep(200); // let the pump read the last lines
-            synchronized (output) {
-                return output.toString();
-            }
-        }
-    }
-
-    /** The child JVM: starts or resumes a run, as `distillery run` and `distillery resume` do. */
-    public static final class Main {
-        public static void main(String[] args) {
-            PrintWriter out = new PrintWriter(System.out, true);
-            try (RunStore store = RunStore.open(Path.of(args[0]))) {
-                PipelineRuns.Outcome o = args[1].equals("start") ? PipelineRuns.start(store, Path.of(args[2]), out)
-                        : PipelineRuns.resume(store, args[2], out);
-                System.exit(o.succeeded() ? 0 : 1);
-            }
         }
     }
 }

@@ -33,6 +33,7 @@ class PipelineSpecsTest {
                 parameters: {temperature: 0.7, max_tokens: 512}
                 price: {input_per_million: 0.1, output_per_million: 0.3}
                 max_concurrency: 32
+                initial_concurrency: 32
               judge:
                 provider: openai
                 model: gpt-4o-mini
@@ -91,6 +92,8 @@ class PipelineSpecsTest {
         assertEquals(3L, spec.seedOf(spec.stage("sft").orElseThrow()));
         assertEquals(7L, spec.seedOf(flow));
         assertEquals(new ModelSpec.Price(0.1, 0.3), spec.models().get("teacher").price());
+        assertEquals(32, spec.models().get("teacher").initialConcurrency());
+        assertEquals(null, spec.models().get("judge").initialConcurrency());
 
         String yaml = PipelineSpecs.toYaml(spec);
         assertEquals(spec, PipelineSpecs.parse(yaml, "written.yaml", CATALOG));
@@ -101,7 +104,7 @@ class PipelineSpecsTest {
     void theBuilderMakesTheSamePipelineAsTheYaml() {
         PipelineSpec built = PipelineSpecs.builder("docs-to-sft").seed(7)
                 .model("teacher", new ModelSpec("openai-compatible", "http://localhost:8000/v1", "qwen2.5-7b-instruct",
-                        null, null, null, Map.of("temperature", 0.7, "max_tokens", 512), new ModelSpec.Price(0.1, 0.3), 32))
+                        null, null, null, Map.of("temperature", 0.7, "max_tokens", 512), new ModelSpec.Price(0.1, 0.3), 32, 32))
                 .model("judge", new ModelSpec("openai", null, "gpt-4o-mini", "OPENAI_API_KEY", null, null, null, null, null))
                 .stage(StageSpec.builder("seeds", "source").set("path", "seeds.jsonl"))
                 .stage(StageSpec.builder("instructions", "flow").inputs("seeds").set("flow", "self-instruct")
@@ -189,9 +192,18 @@ class PipelineSpecsTest {
         assertProblems("name: p\nmodels:\n  m:\n    provider: local\n" + stages,
                 "x.yaml:3: models.m.path: required for a local model: its directory");
         assertProblems("name: p\nmodels:\n  m:\n    provider: ollama\n    model: llama3\n    api_key: sk-123\n" + stages,
-                "x.yaml:6: models.m.api_key: unknown field (known: adapter, api_key_env, base_url, max_concurrency, model, "
+                "x.yaml:6: models.m.api_key: unknown field (known: adapter, api_key_env, base_url, initial_concurrency, "
+                        + "max_concurrency, model, "
                         + "parameters, path, price, provider)",
                 "x.yaml:3: models.m.base_url: required for ollama");
+        String compatible = "name: p\nmodels:\n  m:\n    provider: openai-compatible\n    model: x\n"
+                + "    base_url: http://localhost:8000/v1\n";
+        assertProblems(compatible + "    max_concurrency: 8\n    initial_concurrency: 16\n" + stages,
+                "models.m.initial_concurrency: is 16, above max_concurrency 8");
+        assertProblems(compatible + "    initial_concurrency: 16\n" + stages,
+                "models.m.initial_concurrency: needs max_concurrency (the limit it may grow to)");
+        assertProblems(compatible + "    max_concurrency: 8\n    initial_concurrency: 0\n" + stages,
+                "models.m.initial_concurrency: must be at least 1");
     }
 
     @Test
