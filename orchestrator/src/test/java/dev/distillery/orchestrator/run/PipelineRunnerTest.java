@@ -244,4 +244,31 @@ class PipelineRunnerTest {
             assertEquals(out.size(), out.stream().map(DataRecord::id).distinct().count(), "nothing written twice");
         }
     }
+
+    @Test
+    void aSourceReadsAFolderOfDocumentsInChunks() throws IOException {
+        Path docs = Files.createDirectories(tmp.resolve("docs/sub"));
+        Files.writeString(tmp.resolve("docs/a.md"), "# A\n\n" + "alpha words here. ".repeat(40));
+        Files.writeString(docs.resolve("b.md"), "# B\n\nshort");
+        Files.writeString(docs.resolve("c.txt"), "not included");
+        PipelineSpec spec = spec("""
+                name: docs
+                stages:
+                  - {name: docs, kind: source, path: docs, include: ["**/*.md"], chunk_chars: 300, chunk_overlap: 0}
+                """);
+        try (RunStore store = RunStore.open(tmp.resolve("runs"))) {
+            RunRecord run = store.createRun(spec.name(), PipelineSpecs.toYaml(spec), "fp");
+            Path runDir = store.runDirectory(run.id()).root();
+            assertTrue(PipelineRunner.builder(spec, runDir, new StoreLedger(store, run.id())).baseDir(tmp).build().run()
+                    .succeeded());
+            List<DataRecord> chunks = read(runDir.resolve("stages/docs/records.jsonl"));
+            // a.md (~730 characters) splits into several chunks of at most 300; b.md is one; c.txt is not included.
+            assertTrue(chunks.size() >= 4, chunks.toString());
+            for (DataRecord c : chunks) {
+                String text = ((Payload.Text) c.payload()).text();
+                assertTrue(text.length() <= 300 && !text.contains("not included"), text);
+            }
+            assertTrue(chunks.stream().anyMatch(c -> ((Payload.Text) c.payload()).text().contains("short")));
+        }
+    }
 }

@@ -272,6 +272,15 @@ class PipelineSpecsTest {
                 invalid.getMessage());
     }
 
+    @Test
+    void theShippedExamplePipelinesValidate() {
+        // The tests run in orchestrator/; the examples are the README's and docs' pipelines.
+        for (String example : List.of("sandbox.yaml", "sandbox-mini.yaml", "docs-to-sft.yaml")) {
+            PipelineSpec spec = PipelineSpecs.read(java.nio.file.Path.of("../examples", example), SpecCatalog.installed());
+            assertTrue(spec.stages().size() > 3, example);
+        }
+    }
+
     private static void assertProblems(String yaml, String... expected) {
         SpecException e = assertThrows(SpecException.class, () -> PipelineSpecs.parse(yaml, "x.yaml", CATALOG));
         List<String> got = e.problems().stream().map(p -> p.format("x.yaml")).toList();
