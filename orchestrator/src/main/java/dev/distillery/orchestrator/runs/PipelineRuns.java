@@ -189,6 +189,8 @@ public final class PipelineRuns {
         store.markRun(run.id(), status, error);
         progress.summary();
         printReports(spec, run.runDir(), out);
+        out.printf("dashboard: distillery serve --workspace %s, then http://127.0.0.1:8080/#/run/%s%n",
+                store.workspace(), run.id());
         out.printf("run %s %s%s%n", run.id(), status.name().toLowerCase(Locale.ROOT),
                 status == RunStatus.SUCCEEDED ? "" : "; continue it with `distillery resume " + run.id() + "`");
         return new Outcome(run.id(), result.status(), result.stages());
