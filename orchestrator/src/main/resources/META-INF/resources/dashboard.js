@@ -1,7 +1,7 @@
 // The Distillery dashboard: runs, a run's stage graph and table with live counters (server-sent events), a sample
-// browser with lineage and scores, live training curves, the judges (score histograms, pass/fail counts, report cards), the study report
-// of `report` stages and the installed plugins. Plain DOM and fetch; everything comes from /api/runs and /api/plugins
-// (docs/pipelines.md, docs/plugins.md).
+// browser with lineage and scores, live training curves, the judges (score histograms, pass/fail counts, report
+// cards), the study report of `report` stages and the installed plugins. Plain DOM and fetch; everything comes from
+// /api/runs and /api/plugins (docs/pipelines.md, docs/plugins.md).
 
 const view = document.getElementById('view');
 const where = document.getElementById('where');

@@ -154,11 +154,7 @@ public class RunsResource {
         return out;
     }
 
-    /**
-     * Every judge stage of the run: its scores with server-side histograms, pass/fail/failure counts, and report cards
-     * against a reference on the same records (the {@code reference} parameters, or the automatic choice described
-     * in {@link JudgeOverviews}). At most {@code limit} records of each stage are read.
-     */
+    /** The run's stages as its spec declares them, for the dashboard's stage graph (see {@link GraphStage}). */
     @GET
     @Path("/{id}/graph")
     public List<GraphStage> graph(@PathParam("id") String id) {
@@ -176,6 +172,11 @@ public class RunsResource {
         }
     }
 
+    /**
+     * Every judge stage of the run: its scores with server-side histograms, pass/fail/failure counts, and report cards
+     * against a reference on the same records (the {@code reference} parameters, or the automatic choice described
+     * in {@link JudgeOverviews}). At most {@code limit} records of each stage are read.
+     */
     @GET
     @Path("/{id}/judges")
     public JudgeOverview judges(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("10000") long limit,

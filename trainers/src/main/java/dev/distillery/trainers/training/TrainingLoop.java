@@ -124,7 +124,7 @@ final class TrainingLoop<U> {
             metrics.step(step, epoch, loss, lr, gradNorm, scored, tps, stepMetrics);
             listener.onStep(step, totalSteps, loss, lr, gradNorm, scored, tps);
             if (!stepMetrics.isEmpty()) {
-                listener.onMetrics(step, Map.copyOf(stepMetrics));
+                listener.onMetrics(step, Collections.unmodifiableMap(new LinkedHashMap<>(stepMetrics)));   // objective order
             }
 
             boolean last = step == totalSteps;
