@@ -1,7 +1,7 @@
-// The Distillery dashboard: runs, a run's stages with live counters (server-sent events), a sample browser with
-// lineage and scores, training curves, the judges (score histograms, pass/fail counts, report cards), the study report
-// of `report` stages and the installed plugins. Plain DOM and fetch; everything comes from /api/runs and /api/plugins
-// (docs/pipelines.md, docs/plugins.md).
+// The Distillery dashboard: runs, a run's stage graph and table with live counters (server-sent events), a sample
+// browser with lineage and scores, live training curves, the judges (score histograms, pass/fail counts, report
+// cards), the study report of `report` stages and the installed plugins. Plain DOM and fetch; everything comes from
+// /api/runs and /api/plugins (docs/pipelines.md, docs/plugins.md).
 
 const view = document.getElementById('view');
 const where = document.getElementById('where');
@@ -55,8 +55,7 @@ async function pluginsView() {
     + table('Record formats', p.formats);
 }
 
-async function stagesTable(id) {
-  const stages = await getJson(`api/runs/${id}/stages`);
+function stagesTable(id, stages) {
   document.getElementById('stages').innerHTML = `<table><tr><th>stage</th><th>kind</th><th>status</th><th>in</th>
     <th>out</th><th>rejected</th><th>dead</th><th>tokens</th></tr>${stages.map(s => `<tr>
       <td><a href="#/run/${esc(id)}/${esc(s.name)}">${esc(s.name)}</a></td><td>${esc(s.kind)}</td>
@@ -64,17 +63,115 @@ async function stagesTable(id) {
       <td class="num">${s.counters.recordsOut}</td><td class="num">${s.counters.rejected}</td>
       <td class="num">${s.counters.deadLettered}</td><td class="num">${s.counters.tokensIn + s.counters.tokensOut}</td></tr>`).join('')}
     </table>`;
+}
+
+// ---- the stage graph -----------------------------------------------------------------------------------------------
+// Layer of a stage = the longest path to it from a source, so every edge points rightwards and a stage sits just
+// after the last of its inputs. Specs are validated acyclic; the `seen` guard only keeps a bad file from looping.
+function layers(graph) {
+  const byName = new Map(graph.map(g => [g.name, g])), layer = new Map();
+  const of = (name, seen) => {
+    if (layer.has(name)) return layer.get(name);
+    const g = byName.get(name);
+    if (!g || seen.has(name)) return 0;
+    seen.add(name);
+    const l = g.inputs.filter(i => byName.has(i)).reduce((m, i) => Math.max(m, of(i, seen) + 1), 0);
+    layer.set(name, l);
+    return l;
+  };
+  graph.forEach(g => of(g.name, new Set()));
+  return layer;
+}
+
+// An SVG DAG of the run's stages (`graph` from GET /api/runs/{id}/graph: the spec's stages and inputs), each box
+// coloured by the stage's status and showing its in/out counters from the stage list; a stage not started yet is
+// PENDING. Nodes keep spec order within a layer, which is how the author wrote the pipeline.
+function stageGraph(id, graph, stages) {
+  const status = new Map(stages.map(s => [s.name, s]));
+  const layer = layers(graph), rows = new Map(), pos = new Map();
+  const nw = 150, nh = 48, gx = 50, gy = 16, pad = 8;
+  graph.forEach(g => {
+    const l = layer.get(g.name), r = rows.get(l) ?? 0;
+    rows.set(l, r + 1);
+    pos.set(g.name, {layer: l, row: r, x: pad + l * (nw + gx), y: pad + r * (nh + gy)});
+  });
+  const w = pad * 2 + (Math.max(0, ...layer.values()) + 1) * (nw + gx) - gx;
+  const h = pad * 2 + Math.max(1, ...rows.values()) * (nh + gy);   // room for an edge below the last row
+  const edges = graph.flatMap(g => g.inputs.filter(i => pos.has(i)).map(i => {
+    const a = pos.get(i), b = pos.get(g.name), x1 = a.x + nw, y1 = a.y + nh / 2, x2 = b.x - 2, y2 = b.y + nh / 2;
+    let d;
+    if (b.layer - a.layer <= 1) {
+      const mx = (x1 + x2) / 2;
+      d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+    } else {
+      // An edge that skips layers would cross the boxes between; it runs along the gap between two rows instead
+      // (beside the target's row, on the source's side), turning only in the gaps between layers, where no box is.
+      const c = a.row >= b.row ? b.y + nh + gy / 2 : b.y - gy / 2, q = gx / 2;
+      d = `M${x1},${y1} C${x1 + q},${y1} ${x1},${c} ${x1 + q},${c} L${x2 - q},${c} C${x2},${c} ${x2 - q},${y2} ${x2},${y2}`;
+    }
+    return `<path class="edge" data-from="${esc(i)}" data-to="${esc(g.name)}" fill="none" stroke="#8c959f"
+      marker-end="url(#arrow)" d="${d}"/>`;
+  }));
+  const nodes = graph.map(g => {
+    const p = pos.get(g.name), s = status.get(g.name), st = s ? s.status : 'PENDING';
+    const counts = s ? `in ${s.counters.recordsIn} → out ${s.counters.recordsOut}` : 'not started';
+    const name = g.name.length > 20 ? g.name.slice(0, 19) + '…' : g.name;
+    return `<a href="#/run/${esc(id)}/${esc(g.name)}"><g class="node status-${esc(st)}" data-stage="${esc(g.name)}"
+      transform="translate(${p.x},${p.y})"><title>${esc(g.name)} (${esc(g.kind)}): ${esc(st)}</title>
+      <rect width="${nw}" height="${nh}" rx="5"/><text x="8" y="15" font-size="12" font-weight="600">${esc(name)}</text>
+      <text x="8" y="28" font-size="10" class="kind">${esc(g.kind)} · ${esc(st.toLowerCase())}</text>
+      <text x="8" y="41" font-size="10" class="counters">${counts}</text></g></a>`;
+  });
+  return `<svg class="stage-graph" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><defs><marker id="arrow"
+    viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"
+    fill="#8c959f"/></marker></defs>${edges.join('')}${nodes.join('')}</svg>`;
+}
+
+// Fetches the stage list once and redraws both views of it: the graph and the table.
+async function refreshStages(id, graph) {
+  const stages = await getJson(`api/runs/${id}/stages`);
+  stagesTable(id, stages);
+  const box = document.getElementById('graph');
+  if (graph.length) box.innerHTML = stageGraph(id, graph, stages);
   return stages;
 }
 
-function lossChart(points) {
-  if (!points.length) return '';
-  const w = 480, h = 160, xs = points.map(p => p.step), ys = points.map(p => p.value);
+// ---- training curves -----------------------------------------------------------------------------------------------
+// The curves of a train stage: loss and learning rate always, the preference objectives' reward margin and accuracy
+// when the stage logs them (TrainRunner forwards them as train/rewards/...).
+const CURVES = [['train/loss', '#0969da', true], ['train/learning_rate', '#8250df', true],
+  ['train/rewards/margins', '#1a7f37', false], ['train/rewards/accuracies', '#9a6700', false]];
+
+function lineChart(series, colour, points) {
+  const w = 300, h = 130;
+  if (!points.length) {
+    return `<svg class="curve" data-series="${esc(series)}" data-points="0" width="${w}" height="${h}">
+      <text x="10" y="16" font-size="11">${esc(series)}: no points yet</text></svg>`;
+  }
+  const xs = points.map(p => p.step), ys = points.map(p => p.value);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const px = x => 30 + (x - x0) / Math.max(1, x1 - x0) * (w - 40), py = y => h - 20 - (y - y0) / Math.max(1e-9, y1 - y0) * (h - 30);
-  return `<svg id="loss" width="${w}" height="${h}"><polyline fill="none" stroke="#0969da" stroke-width="1.5"
-    points="${points.map(p => `${px(p.step).toFixed(1)},${py(p.value).toFixed(1)}`).join(' ')}"/>
-    <text x="30" y="12" font-size="11">train/loss ${y1.toFixed(3)} → ${ys[ys.length - 1].toFixed(3)} (step ${x1})</text></svg>`;
+  const px = x => 34 + (x - x0) / Math.max(1, x1 - x0) * (w - 44), py = y => h - 18 - (y - y0) / Math.max(1e-12, y1 - y0) * (h - 40);
+  const fmt = v => Math.abs(v) !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4) ? v.toExponential(2) : v.toFixed(3);
+  return `<svg class="curve" data-series="${esc(series)}" data-points="${points.length}" width="${w}" height="${h}">
+    <text x="6" y="13" font-size="11">${esc(series)}: ${fmt(ys[ys.length - 1])} at step ${xs[xs.length - 1]}</text>
+    <text x="2" y="${h - 14}" font-size="9" fill="#57606a">${fmt(y0)}</text><text x="2" y="30" font-size="9" fill="#57606a">${fmt(y1)}</text>
+    <polyline fill="none" stroke="${colour}" stroke-width="1.5"
+    points="${points.map(p => `${px(p.step).toFixed(1)},${py(p.value).toFixed(1)}`).join(' ')}"/></svg>`;
+}
+
+async function trainingCharts(id, stages) {
+  const box = document.getElementById('charts');
+  const train = stages.filter(s => s.kind === 'train');
+  if (!train.length) { box.textContent = 'This run has no train stage.'; return; }
+  const blocks = await Promise.all(train.map(async s => {
+    const charts = await Promise.all(CURVES.map(async ([series, colour, always]) => {
+      const points = await getJson(`api/runs/${id}/metrics?stage=${encodeURIComponent(s.name)}&series=${encodeURIComponent(series)}`);
+      return points.length || always ? lineChart(series, colour, points) : '';
+    }));
+    return `<div class="train-curves" data-stage="${esc(s.name)}"><h4>${esc(s.name)} <span class="status-${esc(s.status)}">${
+      esc(s.status)}</span></h4><div class="curves">${charts.join('')}</div></div>`;
+  }));
+  box.innerHTML = blocks.join('');
 }
 
 // Report-card statistics in the order and wording of the judges module's text table (docs/judge-report.md).
@@ -253,25 +350,28 @@ scores: ${esc(JSON.stringify(s.record.scores ?? {}))}</pre>`).join('')}`;
   document.getElementById('next').onclick = () => samples(id, stage, offset + 10);
 }
 
+let timers = [];
+
 async function runView(id, stage) {
   const run = await getJson(`api/runs/${id}`);
   where.innerHTML = `/ ${esc(run.name)} / ${esc(id)} <span class="status-${esc(run.status)}">${esc(run.status)}</span>`;
-  view.innerHTML = `<section id="stages"></section><section><h3>Training</h3><div id="charts">—</div></section>
+  view.innerHTML = `<section><h3>Stages</h3><div id="graph"></div><div id="stages"></div></section>
+    <section><h3>Training</h3><div id="charts">—</div></section>
     <section id="report" hidden><h3>Report</h3>—</section>
     <section id="judges"><h3>Judges</h3>—</section><section><h3>Events</h3><div id="events"></div></section>
     <section id="samples">Pick a stage to browse its records.</section>`;
-  const stages = await stagesTable(id);
-  const charts = [];
-  for (const s of stages.filter(s => s.kind === 'train')) {
-    charts.push(lossChart(await getJson(`api/runs/${id}/metrics?stage=${encodeURIComponent(s.name)}&series=train/loss`)));
+  let graph = [];
+  try { graph = await getJson(`api/runs/${id}/graph`); } catch (e) {
+    document.getElementById('graph').innerHTML = `<p>Cannot draw the stage graph: ${esc(e.message)}</p>`;
   }
-  if (charts.length) document.getElementById('charts').innerHTML = charts.join('');
+  let stages = await refreshStages(id, graph);
+  await trainingCharts(id, stages);
   await reportSection(id, stages);
   await judgesSection(id);
   if (stage) samples(id, stage, 0);
   // `?snapshot` renders the page once without following the run (for scripts and headless browsers).
   if (new URLSearchParams(location.search).has('snapshot')) return;
-  // Live: every event refreshes the stage table; the stream replays the history first, then follows the run.
+  // Live: every event refreshes the stage graph and table; the stream replays the history first, then follows the run.
   const log = document.getElementById('events');
   // The stream first replays every past event: coalesce the judge refreshes they ask for into one request.
   let judgesTimer = null;
@@ -282,21 +382,34 @@ async function runView(id, stage) {
     clearTimeout(reportTimer);
     reportTimer = setTimeout(() => getJson(`api/runs/${id}/stages`).then(s => reportSection(id, s)).catch(() => {}), 500);
   };
+  // Metric points are not events (a step would flood the log), so the curves poll while a train stage runs, and
+  // redraw once more on every event, which catches the last steps of a stage that just finished.
+  let chartsTimer = null;
+  const refreshCharts = () => {
+    clearTimeout(chartsTimer);
+    chartsTimer = setTimeout(() => trainingCharts(id, stages).catch(() => {}), 300);
+  };
+  timers.push(setInterval(() => {
+    if (stages.some(s => s.kind === 'train' && s.status === 'RUNNING')) refreshCharts();
+  }, 2000));
   stream = new EventSource(withToken(`api/runs/${id}/events/stream`));
-  const onEvent = e => {
+  const onEvent = async e => {
     const ev = JSON.parse(e.data);
     log.insertAdjacentHTML('afterbegin', `<div>${esc(ev.at)} [${esc(ev.stage ?? 'run')}] ${esc(ev.type)} ${esc(ev.payloadJson)}</div>`);
-    stagesTable(id);
+    try { stages = await refreshStages(id, graph); } catch (err) { return; }
+    refreshCharts();
     // A judge stage's scores settle when it ends; a finished upstream stage is the moment to look again while it runs.
     if (ev.type === 'stage-finished' || ev.type === 'stage-failed') { refreshJudges(); refreshReport(); }
   };
   ['stage-started', 'stage-finished', 'stage-failed', 'flow-finished', 'trained', 'evaluated', 'checkpoint',
    'exported', 'dedup-report', 'pairs-built'].forEach(t => stream.addEventListener(t, onEvent));
-  stream.onerror = () => stream.close();
+  stream.onerror = () => { stream.close(); timers.forEach(clearInterval); timers = []; };
 }
 
 async function route() {
   if (stream) { stream.close(); stream = null; }
+  timers.forEach(clearInterval);
+  timers = [];
   const parts = location.hash.replace(/^#\/?/, '').split('/');
   try {
     if (parts[0] === 'run' && parts[1]) await runView(decodeURIComponent(parts[1]), parts[2] && decodeURIComponent(parts[2]));

@@ -72,6 +72,14 @@ public class RunsResource {
     public record StageReport(String stage, String status, JsonNode report, String markdown, String error) {
     }
 
+    /**
+     * One stage of the run's pipeline as its spec declares it, in spec order: what the dashboard's stage graph draws
+     * (a node per stage, an edge from each of {@code inputs} to it). Stages that have not started yet are listed too,
+     * which the store's stage list cannot do.
+     */
+    public record GraphStage(String name, String kind, List<String> inputs) {
+    }
+
     /** The files a {@code report} stage writes to its stage directory (ReportRunner's JSON and MARKDOWN). */
     private static final String REPORT_JSON = "report.json", REPORT_MARKDOWN = "report.md";
 
@@ -146,6 +154,24 @@ public class RunsResource {
         return out;
     }
 
+    /** The run's stages as its spec declares them, for the dashboard's stage graph (see {@link GraphStage}). */
+    @GET
+    @Path("/{id}/graph")
+    public List<GraphStage> graph(@PathParam("id") String id) {
+        run(id);
+        return runSpec(id).stages().stream().map(s -> new GraphStage(s.name(), s.kind(), s.inputs())).toList();
+    }
+
+    /** The run's own copy of its spec (the file in the run directory, not the one it was started from). */
+    private PipelineSpec runSpec(String id) {
+        try {
+            return PipelineSpecs.read(service.store().runDirectory(id).specFile(), SpecCatalog.offline());
+        } catch (SpecException e) {
+            throw new jakarta.ws.rs.InternalServerErrorException(jakarta.ws.rs.core.Response.status(500)
+                    .type(MediaType.APPLICATION_JSON).entity(Map.of("error", "run '" + id + "': " + e.getMessage())).build());
+        }
+    }
+
     /**
      * Every judge stage of the run: its scores with server-side histograms, pass/fail/failure counts, and report cards
      * against a reference on the same records (the {@code reference} parameters, or the automatic choice described
@@ -160,14 +186,8 @@ public class RunsResource {
         if (limit < 1 || limit > 200_000) throw badRequest("1 <= limit <= 200000");
         if (resamples < 0 || resamples > 10_000) throw badRequest("0 <= resamples <= 10000");
         var dir = service.store().runDirectory(id);
-        PipelineSpec spec;
-        try {
-            // The run's own copy of its spec: which stages judge, with which judge, and what the filters keep.
-            spec = PipelineSpecs.read(dir.specFile(), SpecCatalog.offline());
-        } catch (SpecException e) {
-            throw new jakarta.ws.rs.InternalServerErrorException(jakarta.ws.rs.core.Response.status(500)
-                    .type(MediaType.APPLICATION_JSON).entity(Map.of("error", "run '" + id + "': " + e.getMessage())).build());
-        }
+        // The run's own copy of its spec: which stages judge, with which judge, and what the filters keep.
+        PipelineSpec spec = runSpec(id);
         Map<String, String> statuses = service.store().stages(id).stream()
                 .collect(Collectors.toMap(StageRecord::name, s -> s.status().name(), (a, b) -> b));
         return JudgeOverviews.builder(dir, spec).limit(limit).references(references).resamples(resamples).build()

@@ -64,6 +64,12 @@ final class TrainRunner implements StageRunner {
             }
 
             @Override
+            public void onMetrics(int step, Map<String, Double> metrics) {
+                // The objective's own names (TRL's rewards/margins, ...) keep their slashes: train/rewards/margins.
+                metrics.forEach((name, value) -> ctx.metric("train/" + name, step, value));
+            }
+
+            @Override
             public void onEval(int step, double loss, double perplexity) {
                 ctx.metric("eval/loss", step, loss);
                 ctx.metric("eval/perplexity", step, perplexity);

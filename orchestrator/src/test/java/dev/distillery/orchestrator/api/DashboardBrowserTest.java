@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real browser (headless Chromium, which `.ci/run` installs): opened during a run, its stage
- * counters advance; after the run, the training curve is drawn. Chromium's {@code --dump-dom} gives the page as the
+ * counters advance and the stage graph colours the running stage; after the run, the graph has a node per stage and an
+ * edge per input link, and the training curves (with the DPO stage's reward margins) are drawn. Chromium's {@code --dump-dom} gives the page as the
  * browser rendered it, scripts and event stream included.
  */
 @QuarkusTest
@@ -55,6 +57,43 @@ class DashboardBrowserTest {
         Matcher m = Pattern.compile(">" + stage + "</a></td><td>[a-z-]+</td>\\s*<td class=\"status-\\w+\">\\w+</td><td class=\"num\">(\\d+)")
                 .matcher(dom);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static final Pattern NODE = Pattern.compile("<g class=\"node status-(\\w+)\" data-stage=\"([^\"]+)\"\\s+"
+            + "transform=\"translate\\((\\d+),(\\d+)\\)\">.*?class=\"counters\">(?:in (\\d+) → out (\\d+)|not started)</text>",
+            Pattern.DOTALL);
+
+    /** A stage's node in the rendered graph: its status class, x position and counters; fails when it is missing. */
+    private static Map<String, String> graphNode(String dom, String stage) {
+        Matcher m = NODE.matcher(dom);
+        while (m.find()) {
+            if (m.group(2).equals(stage)) {
+                return Map.of("status", m.group(1), "x", m.group(3), "in", String.valueOf(m.group(5)),
+                        "out", String.valueOf(m.group(6)));
+            }
+        }
+        throw new AssertionError("no graph node for stage " + stage + " in:\n" + dom);
+    }
+
+    private static int nodeX(String dom, String stage) {
+        return Integer.parseInt(graphNode(dom, stage).get("x"));
+    }
+
+    private static int count(String dom, String needle) {
+        int n = 0;
+        for (int i = dom.indexOf(needle); i >= 0; i = dom.indexOf(needle, i + 1)) n++;
+        return n;
+    }
+
+    /** The number of points of a train stage's curve, or -1 when the stage shows no such curve. */
+    private static int curvePoints(String dom, String stage, String series) {
+        int block = dom.indexOf("<div class=\"train-curves\" data-stage=\"" + stage + "\"");
+        assertTrue(block >= 0, "no curves for stage " + stage);
+        int end = dom.indexOf("<div class=\"train-curves\"", block + 1);
+        String part = dom.substring(block, end < 0 ? dom.length() : end);
+        Matcher m = Pattern.compile("<svg class=\"curve\" data-series=\"" + Pattern.quote(series) + "\" data-points=\"(\\d+)\"")
+                .matcher(part);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     @Test
@@ -91,7 +130,25 @@ class DashboardBrowserTest {
                       batch: {micro_batch_size: 16, max_length: 48}
                       max_steps: 12
                       output: ignored
+                  - {name: prefs, kind: source, path: prefs.jsonl, format: trl-dpo}
+                  - name: dpo
+                    kind: train
+                    inputs: [prefs, student]
+                    train:
+                      method: full
+                      objective: dpo
+                      preference: {loss: sigmoid, beta: 0.1}
+                      optimizer: {learning_rate: 1.0e-3}
+                      batch: {micro_batch_size: 4, max_length: 48}
+                      max_steps: 5
+                      output: ignored
                 """.formatted(dir.resolve("base")));
+        StringBuilder prefs = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            prefs.append(Json.string(Map.of("prompt", "What is " + i + " + 1?", "chosen", String.valueOf(i + 1),
+                    "rejected", String.valueOf(i + 7)))).append('\n');
+        }
+        Files.writeString(dir.resolve("prefs.jsonl"), prefs);
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "api/runs"))
                 .header("Content-Type", "application/json")
@@ -106,12 +163,21 @@ class DashboardBrowserTest {
 
         // The flow answers 120 tasks at about 13 per second (9 s): two looks a moment apart see its count grow.
         long first = -1, later = -1;
+        String midRun = null;
         for (int i = 0; i < 40 && (first <= 0 || later <= first); i++) {
-            long now = inCount(dom(snapshot), "answers");
+            String dom = dom(snapshot);
+            long now = inCount(dom, "answers");
+            if (now > 0 && now < 120 && midRun == null) midRun = dom;
             if (first <= 0) first = now;
             else later = now;
         }
         assertTrue(first > 0 && later > first, "counters advance: first " + first + ", later " + later);
+        // While the flow runs, its graph node is coloured as running and shows the same count as the table; the train
+        // stages downstream have not started.
+        assertTrue(midRun != null, "one look saw the flow part way through");
+        assertEquals("RUNNING", graphNode(midRun, "answers").get("status"), midRun);
+        assertEquals(inCount(midRun, "answers"), Long.parseLong(graphNode(midRun, "answers").get("in")), midRun);
+        assertEquals("PENDING", graphNode(midRun, "dpo").get("status"), midRun);
 
         for (int i = 0; i < 600; i++) {
             String status = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "api/runs/" + id)).build(),
@@ -125,7 +191,30 @@ class DashboardBrowserTest {
         // The live page, once the run is over: the stream replays the history and ends.
         String done = dom(page);
         assertEquals(120, inCount(done, "answers"), done);
-        assertTrue(done.contains("<svg id=\"loss\"") && done.contains("<polyline"), "the training curve is drawn:\n" + done);
+        // The graph: one node per stage, all succeeded, and one edge per input link.
+        List<String> stages = List.of("seeds", "answers", "student", "prefs", "dpo");
+        assertEquals(stages.size(), count(done, "<g class=\"node "), done);
+        for (String stage : stages) assertEquals("SUCCEEDED", graphNode(done, stage).get("status"), stage);
+        assertEquals(120, Long.parseLong(graphNode(done, "answers").get("in")), done);
+        assertEquals(20, Long.parseLong(graphNode(done, "prefs").get("out")), done);
+        List<String> edges = List.of("seeds>answers", "answers>student", "prefs>dpo", "student>dpo");
+        assertEquals(edges.size(), count(done, "<path class=\"edge\""), done);
+        for (String e : edges) {
+            String[] ft = e.split(">");
+            assertTrue(done.contains("<path class=\"edge\" data-from=\"" + ft[0] + "\" data-to=\"" + ft[1] + "\""), "edge " + e);
+        }
+        // Layers follow the longest path from a source: the dpo stage sits right of student, prefs in the first column.
+        assertTrue(nodeX(done, "prefs") == nodeX(done, "seeds") && nodeX(done, "dpo") > nodeX(done, "student")
+                && nodeX(done, "student") > nodeX(done, "answers"), done);
+        // The curves: loss and learning rate of both train stages with a point per step, and the DPO stage's reward
+        // margin and accuracy, which only a preference objective reports.
+        assertEquals(12, curvePoints(done, "student", "train/loss"), done);
+        assertEquals(12, curvePoints(done, "student", "train/learning_rate"), done);
+        assertEquals(-1, curvePoints(done, "student", "train/rewards/margins"), "SFT has no reward margin");
+        assertEquals(5, curvePoints(done, "dpo", "train/loss"), done);
+        assertEquals(5, curvePoints(done, "dpo", "train/rewards/margins"), done);
+        assertEquals(5, curvePoints(done, "dpo", "train/rewards/accuracies"), done);
+        assertTrue(done.contains("<polyline"), "the curves are drawn");
         assertTrue(done.contains("stage-finished"), "the event log is filled from the event stream");
     }
 }

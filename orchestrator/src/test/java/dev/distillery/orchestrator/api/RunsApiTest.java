@@ -106,6 +106,14 @@ class RunsApiTest {
         assertEquals(3, stages.size(), stages.toString());
         for (JsonNode s : stages) assertEquals(5, s.at("/counters/recordsOut").asInt(), s.toString());
 
+        // The graph is the spec's stages in spec order with their kinds and inputs (the dashboard draws the edges).
+        JsonNode graph = Json.MAPPER.readTree(get("/api/runs/" + id + "/graph").body());
+        assertEquals(Json.MAPPER.readTree("""
+                [{"name": "seeds", "kind": "source", "inputs": []},
+                 {"name": "answers", "kind": "flow", "inputs": ["seeds"]},
+                 {"name": "checked", "kind": "judge", "inputs": ["answers"]}]"""), graph);
+        assertEquals(404, get("/api/runs/nope/graph").statusCode());
+
         JsonNode page = Json.MAPPER.readTree(get("/api/runs/" + id + "/samples?stage=checked&offset=1&limit=2").body());
         assertEquals(2, page.size(), page.toString());
         assertEquals(1, page.get(0).get("line").asInt());

@@ -18,6 +18,15 @@ public interface TrainingListener {
                         double tokensPerSecond) {
     }
 
+    /**
+     * The objective's own per-step metrics, called right after {@link #onStep} for the same step when the objective
+     * reports any (preference objectives report TRL's {@code rewards/chosen}, {@code rewards/rejected},
+     * {@code rewards/margins}, {@code rewards/accuracies}, ...). Separate from {@code onStep} because the set of
+     * names depends on the objective; the map is a read-only copy, safe to keep.
+     */
+    default void onMetrics(int step, java.util.Map<String, Double> metrics) {
+    }
+
     /** An evaluation finished; {@code perplexity} is NaN when the loss is not a token NLL (preference losses). */
     default void onEval(int step, double loss, double perplexity) {
     }

@@ -123,6 +123,9 @@ final class TrainingLoop<U> {
             long scored = objective.tokens(stepUnits);
             metrics.step(step, epoch, loss, lr, gradNorm, scored, tps, stepMetrics);
             listener.onStep(step, totalSteps, loss, lr, gradNorm, scored, tps);
+            if (!stepMetrics.isEmpty()) {
+                listener.onMetrics(step, Collections.unmodifiableMap(new LinkedHashMap<>(stepMetrics)));   // objective order
+            }
 
             boolean last = step == totalSteps;
             if (evaluate != null && (last || settings.evalEvery() > 0 && step % settings.evalEvery() == 0)) {

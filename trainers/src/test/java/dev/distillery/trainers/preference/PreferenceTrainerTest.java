@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,5 +82,43 @@ class PreferenceTrainerTest {
         assertEquals(lc, row.get("logps/chosen").asDouble(), 1e-5);
         assertEquals(lrj, row.get("logps/rejected").asDouble(), 1e-5);
         assertTrue(Files.exists(tmp.resolve("reference_logps.train.json")), "reference log-probs are cached");
+    }
+
+    /** The listener sees the same per-step preference metrics that metrics.jsonl logs, once per optimizer step. */
+    @Test
+    void listenerReceivesThePerStepPreferenceMetrics() throws Exception {
+        ModelConfig c = ModelConfig.llama(20, 16, 24, 1, 2, 1);
+        var w = Initializers.randomModel(c, 5, 0.3);
+        LoraLayout ll = LoraLayout.of(c, new LoraConfig(2, 4, 0, EnumSet.of(Projection.Q, Projection.V), false));
+        TrainingModel m = TrainingModel.lora(w, ll, Initializers.lora(ll, 1), 4, 16);
+        Random r = new Random(7);
+        List<PreferenceExample> pairs = List.of(
+                new PreferenceExample(example(r, 4, 3), example(r, 4, 5), 0, 0),
+                new PreferenceExample(example(r, 3, 6), example(r, 3, 2), 0, 0));
+        var settings = TrainingSettings.defaults().withBatch(1, 1, 16).withMaxSteps(3).withLearningRate(1e-2);
+        List<Integer> steps = new ArrayList<>();
+        List<Map<String, Double>> seen = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onMetrics(int step, Map<String, Double> metrics) {
+                steps.add(step);
+                seen.add(metrics);
+            }
+        };
+        new PreferenceTrainer(m, settings, new PreferenceLoss(PreferenceLoss.Type.SIGMOID, 0.1, 0, 0, 0), tmp)
+                .train(pairs, List.of(), false, listener);
+        assertEquals(List.of(1, 2, 3), steps, "one call per optimizer step, numbered like onStep");
+        List<String> lines = Files.readAllLines(tmp.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("rewards/margins")).toList();
+        assertEquals(3, lines.size());
+        for (int i = 0; i < 3; i++) {
+            var row = Json.MAPPER.readTree(lines.get(i));
+            Map<String, Double> got = seen.get(i);
+            for (String name : List.of("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies")) {
+                assertTrue(got.containsKey(name), "step " + (i + 1) + " lacks " + name + ": " + got.keySet());
+                assertEquals(row.get(name).asDouble(), got.get(name), 1e-12, name + " at step " + (i + 1));
+            }
+            assertEquals(got.get("rewards/chosen") - got.get("rewards/rejected"), got.get("rewards/margins"), 1e-9);
+        }
     }
 }
