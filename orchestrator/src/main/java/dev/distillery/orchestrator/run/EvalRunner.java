@@ -60,7 +60,8 @@ final class EvalRunner implements StageRunner {
         SkillAccuracy.Builder groups = SkillAccuracy.builder();
         List<DataRecord> answers = new ArrayList<>(records.size());
         ObjectNode report;
-        try (LocalModel model = model(ctx)) {
+        // `model: base` measures where the train stage started (the untrained student), the baseline of a study.
+        try (LocalModel model = TrainedModels.forStage(ctx, "base".equals(ctx.stage().stringSetting("model", "trained")))) {
             report = Evaluation.run(model, records, verifier == null ? null : Evaluation.Verifier.parse(verifier),
                     Evaluation.Decoding.greedy(maxNew), r -> {
                         String group = groupBy == null ? "all" : group(r.record(), groupBy);
@@ -107,15 +108,5 @@ final class EvalRunner implements StageRunner {
                 .withScore(SCORE, new Score(r.correct() ? 1 : 0, "reference: " + r.reference()));
         return groupBy == null ? out : out.withSource(new SourceFields("eval",
                 Json.object().put(groupBy, group)));
-    }
-
-    private static LocalModel model(StageContext ctx) throws IOException {
-        String path = ctx.stage().stringSetting("model_path", null);
-        if (path != null) return LocalModel.load(ctx.resolve(path));
-        TrainedModels.Trained trained = TrainedModels.fromInputs(ctx).orElseThrow(() -> new IllegalArgumentException(
-                "stage '" + ctx.stage().name() + "': give model_path or a train stage among its inputs"));
-        // `model: base` measures where the train stage started (the untrained student), the baseline of a study.
-        return "base".equals(ctx.stage().stringSetting("model", "trained")) ? LocalModel.load(trained.baseModel())
-                : trained.load();
     }
 }

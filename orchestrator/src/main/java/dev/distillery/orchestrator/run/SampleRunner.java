@@ -9,6 +9,7 @@ import dev.distillery.datasets.model.Payload;
 import dev.distillery.datasets.model.PlainText;
 import dev.distillery.datasets.model.Role;
 import dev.distillery.sandbox.report.Diversity;
+import dev.distillery.trainers.eval.Evaluation;
 import dev.distillery.trainers.runtime.GenerationRequest;
 import dev.distillery.trainers.runtime.GenerationResult;
 import dev.distillery.trainers.runtime.Generator;
@@ -58,7 +59,7 @@ final class SampleRunner implements StageRunner {
         int batch = (int) s.numberSetting("batch_size", 16);
         long prompts = 0, answers = 0, distinctSum = 0;
         List<String> all = new ArrayList<>();
-        try (LocalModel model = model(ctx); StageContext.InputIterator in = ctx.allInputs()) {
+        try (LocalModel model = TrainedModels.forStage(ctx, false); StageContext.InputIterator in = ctx.allInputs()) {
             Generator generator = new Generator(model, batch);
             List<DataRecord> chunk = new ArrayList<>(CHUNK);
             while (in.hasNext() || !chunk.isEmpty()) {
@@ -110,28 +111,19 @@ final class SampleRunner implements StageRunner {
                 + "distinct-1 %.3f", answers, prompts, distinctPerPrompt * n, n, d.distinct1()));
     }
 
-    /** The conversation to answer: a chat without its final assistant turn, a prompt, or a text as the user turn. */
+    /**
+     * The conversation to answer: a text as the user turn, an open chat as it is, and otherwise what an evaluation
+     * would ask (a chat without its final assistant turn, the prompt of a prompt/completion or preference record).
+     */
     static Conversation prompt(DataRecord r) {
         return switch (r.payload()) {
-            case Payload.Chat c when !c.messages().isEmpty() && c.messages().last().role() == Role.ASSISTANT -> {
-                List<Message> turns = c.messages().messages();
-                yield new Conversation(turns.subList(0, turns.size() - 1));
-            }
-            case Payload.Chat c -> c.messages();
-            case Payload.PromptCompletion pc -> pc.prompt() instanceof Conversation cv ? cv
-                    : Conversation.of(Message.user(pc.prompt().text()));
-            case Payload.Preference p -> p.prompt() instanceof Conversation cv ? cv
-                    : Conversation.of(Message.user(p.prompt().text()));
             case Payload.Text t -> Conversation.of(Message.user(t.text()));
+            case Payload.Chat c when c.messages().isEmpty() || c.messages().last().role() != Role.ASSISTANT -> c.messages();
+            case Payload.Chat c -> Evaluation.Item.of(r).prompt();
+            case Payload.PromptCompletion pc -> Evaluation.Item.of(r).prompt();
+            case Payload.Preference p -> Evaluation.Item.of(r).prompt();
             default -> throw new IllegalArgumentException("record " + r.id() + ": cannot sample answers to a '"
                     + r.payload().type() + "' record (need text, chat, prompt/completion or preference)");
         };
-    }
-
-    private static LocalModel model(StageContext ctx) throws Exception {
-        String path = ctx.stage().stringSetting("model_path", null);
-        if (path != null) return LocalModel.load(ctx.resolve(path));
-        return TrainedModels.fromInputs(ctx).orElseThrow(() -> new IllegalArgumentException("stage '" + ctx.stage().name()
-                + "': give model_path or a train stage among its inputs")).load();
     }
 }

@@ -37,6 +37,18 @@ final class TrainedModels {
         }
     }
 
+    /**
+     * The model a stage works with: its {@code model_path}, else the model its input train stage made, or with
+     * {@code base} the model that stage started from.
+     */
+    static LocalModel forStage(StageContext ctx, boolean base) throws IOException {
+        String path = ctx.stage().stringSetting("model_path", null);
+        if (path != null) return LocalModel.load(ctx.resolve(path));
+        Trained trained = fromInputs(ctx).orElseThrow(() -> new IllegalArgumentException("stage '" + ctx.stage().name()
+                + "': give model_path or a train stage among its inputs"));
+        return base ? LocalModel.load(trained.baseModel()) : trained.load();
+    }
+
     /** Whether an input file belongs to a train stage. */
     static boolean isTrainStage(Path inputFile) {
         return Files.exists(inputFile.getParent().resolve(TrainRunner.REPORT));

@@ -3,6 +3,7 @@ package dev.distillery.trainers.eval;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.datasets.json.Json;
+import dev.distillery.datasets.model.Content;
 import dev.distillery.datasets.model.Conversation;
 import dev.distillery.datasets.model.DataRecord;
 import dev.distillery.datasets.model.Message;
@@ -80,6 +81,31 @@ public final class Evaluation {
     private Evaluation() {
     }
 
+    /**
+     * What an evaluation record asks and the answer it expects: a chat ending with the reference assistant turn,
+     * prompt/completion, or a preference pair (the chosen side is the reference). A plain-text prompt becomes the user
+     * turn.
+     */
+    public record Item(Conversation prompt, String reference) {
+        public static Item of(DataRecord r) {
+            return switch (r.payload()) {
+                case Payload.Chat c when !c.messages().isEmpty() && c.messages().last().role() == Role.ASSISTANT -> {
+                    List<Message> turns = c.messages().messages();
+                    yield new Item(new Conversation(turns.subList(0, turns.size() - 1)), c.messages().last().content());
+                }
+                case Payload.PromptCompletion pc -> new Item(conversation(pc.prompt()), pc.completion().text());
+                case Payload.Preference p -> new Item(conversation(p.prompt()), p.chosen().text());
+                default -> throw new IllegalArgumentException("record " + r.id() + ": evaluation needs a reference "
+                        + "answer (a chat ending with an assistant turn, prompt/completion, or a preference pair), got '"
+                        + r.payload().type() + "'");
+            };
+        }
+
+        private static Conversation conversation(Content prompt) {
+            return prompt instanceof Conversation cv ? cv : Conversation.of(Message.user(prompt.text()));
+        }
+    }
+
     /** One evaluated record: the model's answer and whether the verifier accepted it. */
     public record Result(DataRecord record, String prompt, String reference, String answer, boolean correct) {
     }
@@ -116,26 +142,9 @@ public final class Evaluation {
         List<Conversation> prompts = new ArrayList<>(records.size());
         List<String> references = new ArrayList<>(records.size());
         for (DataRecord r : records) {
-            Conversation prompt;
-            String reference;
-            switch (r.payload()) {
-                case Payload.Chat c when !c.messages().isEmpty() && c.messages().last().role() == Role.ASSISTANT -> {
-                    List<Message> turns = c.messages().messages();
-                    prompt = new Conversation(turns.subList(0, turns.size() - 1));
-                    reference = c.messages().last().content();
-                }
-                case Payload.PromptCompletion pc -> {
-                    prompt = pc.prompt() instanceof Conversation cv ? cv : Conversation.of(Message.user(pc.prompt().text()));
-                    reference = pc.completion().text();
-                }
-                case Payload.Preference p -> {
-                    prompt = p.prompt() instanceof Conversation cv ? cv : Conversation.of(Message.user(p.prompt().text()));
-                    reference = p.chosen().text();
-                }
-                default -> throw new IllegalArgumentException("record " + r.id() + ": evaluation needs a reference "
-                        + "answer (a chat ending with an assistant turn, prompt/completion, or a preference pair), got '"
-                        + r.payload().type() + "'");
-            }
+            Item item = Item.of(r);
+            Conversation prompt = item.prompt();
+            String reference = item.reference();
             Scorer.Score score = scorer.completion(Prompt.chat(prompt), reference);
             nll -= score.sum();
             tokens += score.tokens();
